@@ -1,0 +1,48 @@
+/**
+ * Entry point of the `okta-aerial` binary. Subcommands are loaded lazily so that `hook`, which Terraform
+ * runs once per resource, never pays for loading cdktf, constructs or the emulator.
+ */
+import { CliUsageError, reportAndExit } from './output';
+
+const USAGE = `usage: okta-aerial <command> [options]
+
+commands:
+  emulator [options]        run the local Okta Aerial emulator (okta-aerial emulator --help)
+  emulator credentials      print the environment variables that point a stack at a running emulator
+  hook apply|destroy        run a lifecycle hook (called by Terraform; reads OKTA_AERIAL_SPEC)
+  agent                     run the shared deploy agent in the foreground (started automatically)
+`;
+
+type Command = (argv: string[]) => Promise<number | void>;
+
+const COMMANDS: Record<string, () => Command> = {
+  emulator: () => require('./emulator-command').run,
+  hook: () => require('./hook-command').run,
+  agent: () => require('./agent-command').run,
+};
+
+/** Runs the CLI with the given arguments (without `node` and the script path). */
+export function main(argv: string[]): void {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    process.exitCode = name ? 0 : 2;
+    return;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`okta-aerial: unknown command '${name}'\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  Promise.resolve()
+    .then(() => load()(rest))
+    .then(
+      (code) => {
+        if (typeof code === 'number') process.exitCode = code;
+      },
+      (err: unknown) => reportAndExit(err),
+    );
+}
+
+export { CliUsageError };

@@ -1,0 +1,28 @@
+/**
+ * Names of the environment variables the library reads. Constructs accept *names* of variables
+ * holding secrets (never values); these are the defaults, and the emulator's `credentials` command
+ * prints exactly these names.
+ */
+export const ENV = {
+  /** The spec handed to a lifecycle hook by Terraform (`jsonencode(self.input)`). */
+  spec: 'OKTA_AERIAL_SPEC',
+  /** Default: PEM (PKCS#8) or JWK JSON private key of the Aerial API service app. */
+  aerialPrivateKey: 'OKTA_AERIAL_PRIVATE_KEY',
+  /** Default: key id (`kid`) registered for that key. */
+  aerialKeyId: 'OKTA_AERIAL_KEY_ID',
+  /** Default: SSWS API token for an org's management API. */
+  orgApiToken: 'OKTA_API_TOKEN',
+  /** Default: PEM or JWK private key of an org's OAuth service app. */
+  orgPrivateKey: 'OKTA_ORG_PRIVATE_KEY',
+  /** Default: key id for that key. */
+  orgKeyId: 'OKTA_ORG_KEY_ID',
+  /** Set to 1 to print a redacted debug log of every request to stderr. */
+  debug: 'OKTA_AERIAL_DEBUG',
+  /** Set to 1 to never use the shared deploy agent (in-process client only). */
+  noAgent: 'OKTA_AERIAL_NO_AGENT',
+  /** Folder for the deploy agent's socket (default: a 0700 folder under the OS temp dir, per user). */
+  agentDir: 'OKTA_AERIAL_AGENT_DIR',
+} as const;
+
+/** Environment variable names must look like this (checked at synth and deploy). */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

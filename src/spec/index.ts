@@ -1,0 +1,3 @@
+export * from './api-types';
+export * from './env';
+export * from './spec';
