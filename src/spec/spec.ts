@@ -3,7 +3,7 @@
  * from OKTA_AERIAL_SPEC. It holds natural keys, desired state, where the API is, and the *names* of
  * environment variables holding credentials — never their values.
  */
-import type { OrgStatus, PrincipalType } from './api-types';
+import type { AerialEnvironment, OrgStatus, PrincipalType } from './api-types';
 
 export const SPEC_VERSION = 1;
 
@@ -28,6 +28,10 @@ export interface AerialConnectionSpec {
   readonly maxConcurrency: number;
   /** Overall deadline for one operation, retries included. */
   readonly deadlineMs: number;
+  /** Which Aerial environment the account lives in (baseUrl may point elsewhere, e.g. at the emulator). */
+  readonly environment?: AerialEnvironment;
+  /** An Okta Partner Program account: deletion requests are allowed outside the sandbox. */
+  readonly partnerAccount?: boolean;
 }
 
 /** Auth for one org's management API. */
@@ -90,3 +94,16 @@ export interface PrincipalRateLimitSpec extends SpecBase {
 
 export type ResourceSpec = AerialOrgSpec | ProductAssignmentSpec | PrincipalRateLimitSpec;
 export type ResourceKind = ResourceSpec['kind'];
+
+/**
+ * What the identity resource carries (its `input`, the spec a destroy hook receives): the natural key, the
+ * connection, the removal policy and what destroy needs, but not the desired state it does not need.
+ */
+export type AerialOrgIdentitySpec = Omit<AerialOrgSpec, 'status'> & { readonly role: 'identity' };
+export type ProductAssignmentIdentitySpec = ProductAssignmentSpec & { readonly role: 'identity' };
+export type PrincipalRateLimitIdentitySpec = Omit<
+  PrincipalRateLimitSpec,
+  'defaultPercentage' | 'defaultConcurrencyPercentage'
+> & { readonly role: 'identity' };
+export type IdentitySpec =
+  AerialOrgIdentitySpec | ProductAssignmentIdentitySpec | PrincipalRateLimitIdentitySpec;
