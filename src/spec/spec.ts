@@ -9,6 +9,8 @@ export const SPEC_VERSION = 1;
 
 /** What to do with the remote object when the resource is destroyed. */
 export type RemovalPolicy = 'RETAIN' | 'DESTROY';
+/** The removal policies as constants, for a CDK feel: `removalPolicy: RemovalPolicy.DESTROY`. */
+export const RemovalPolicy = { RETAIN: 'RETAIN', DESTROY: 'DESTROY' } as const;
 export const REMOVAL_POLICIES: readonly RemovalPolicy[] = ['RETAIN', 'DESTROY'];
 
 /** Where and how to reach one Aerial account. */

@@ -1,0 +1,147 @@
+import type { ITerraformDependable, TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  SPEC_VERSION,
+  SpecValidationError,
+  validateSpec,
+  type AerialOrgIdentitySpec,
+  type AerialOrgSpec,
+  type OrgRefSpec,
+  type OrgStatus,
+  type RemovalPolicy,
+} from '../spec';
+import type { IAerialAccount } from './aerial-account';
+import { isUnresolved, renderLifecycle } from './lifecycle';
+
+/** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
+export interface IAerialOrgRef {
+  /** The account the org is linked to. */
+  readonly account: IAerialAccount;
+  /** How the org is named: by id, or by domain and cell. */
+  readonly orgRef: OrgRefSpec;
+  /** What must be deployed before resources of this org (the link), when managed in this stack. */
+  readonly linkResource?: ITerraformDependable;
+}
+
+/** Props of {@link AerialOrg}. */
+export interface AerialOrgProps {
+  /** The Aerial account the org is linked to. */
+  readonly account: IAerialAccount;
+  /**
+   * The org id (00o + 17 letters or digits). Set this, or domain and cell.
+   * @default - domain and cell name the org
+   */
+  readonly orgId?: string;
+  /**
+   * The org's domain (e.g. acme-eu.okta.com), with cell, to link an org whose id is not known.
+   * @default - orgId names the org
+   */
+  readonly domain?: string;
+  /**
+   * The org's cell (e.g. ok1, eu1); required with domain.
+   * @default - orgId names the org
+   */
+  readonly cell?: string;
+  /**
+   * The org's status; INACTIVE orgs are not billed and their users cannot sign in.
+   * @default 'ACTIVE'
+   */
+  readonly status?: OrgStatus;
+  /**
+   * What `cdktf destroy` (or a key change) does to the org: RETAIN leaves it as it is; DESTROY sets it INACTIVE.
+   * Okta cannot unlink an org from an account.
+   * @default 'RETAIN'
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * With removalPolicy DESTROY, also request the org's deletion after deactivating it. Okta allows this
+   * only in the sandbox environment or for partner accounts.
+   * @default false
+   */
+  readonly requestDeletionOnDestroy?: boolean;
+}
+
+/** An org referenced by id, not managed by this stack (see {@link AerialOrg.fromOrgId}). */
+class ImportedAerialOrg extends Construct implements IAerialOrgRef {
+  readonly orgRef: OrgRefSpec;
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly account: IAerialAccount,
+    orgId: string,
+  ) {
+    super(scope, id);
+    this.orgRef = { orgId };
+  }
+}
+
+/**
+ * An org linked to an Aerial account, with its status. Apply links it if it is not linked and sets the
+ * status; destroy acts per removalPolicy (default RETAIN: nothing).
+ */
+export class AerialOrg extends Construct implements IAerialOrgRef {
+  /** References an org linked outside this stack, for a ProductAssignment; renders nothing. */
+  static fromOrgId(scope: Construct, id: string, account: IAerialAccount, orgId: string): IAerialOrgRef {
+    return new ImportedAerialOrg(scope, id, account, orgId);
+  }
+
+  readonly account: IAerialAccount;
+  /** The org id when given (undefined when the org is named by domain and cell). */
+  readonly orgId: string | undefined;
+  readonly orgRef: OrgRefSpec;
+  /** The identity resource: keyed on account + org; carries the destroy hook. */
+  readonly identityResource: TerraformResource;
+  /** The config resource: carries the apply hook that links the org and sets its status. */
+  readonly configResource: TerraformResource;
+  readonly linkResource: ITerraformDependable;
+
+  constructor(scope: Construct, id: string, props: AerialOrgProps) {
+    super(scope, id);
+    const subject = `AerialOrg '${this.node.path}'`;
+    this.account = props.account;
+    this.orgId = props.orgId;
+    this.orgRef = orgRefOf(props);
+    const account = props.account.toSpec();
+    const spec: AerialOrgSpec = {
+      v: SPEC_VERSION,
+      kind: 'aerial-org',
+      path: this.node.path,
+      removalPolicy: props.removalPolicy ?? 'RETAIN',
+      account,
+      org: this.orgRef,
+      status: props.status ?? 'ACTIVE',
+      requestDeletion: props.requestDeletionOnDestroy ?? false,
+    };
+    const problems = validateSpec(spec, { isUnresolved });
+    if (problems.length > 0) throw new SpecValidationError(subject, problems);
+    const { status, ...rest } = spec;
+    const identitySpec: AerialOrgIdentitySpec = { ...rest, role: 'identity' };
+    const lifecycle = renderLifecycle(this, {
+      rendering: props.account.rendering,
+      hookCommand: props.account.hookCommand,
+      key: orgKey(account.accountId, this.orgRef),
+      identitySpec,
+      configSpec: spec,
+      state: { status },
+      subject,
+    });
+    this.identityResource = lifecycle.identity;
+    this.configResource = lifecycle.config;
+    this.linkResource = lifecycle.config;
+  }
+}
+
+/** The natural key of an org in an account, as dotted spec paths (the null_resource triggers). */
+export function orgKey(accountId: string, org: OrgRefSpec): Record<string, string> {
+  return 'orgId' in org
+    ? { 'account.accountId': accountId, 'org.orgId': org.orgId }
+    : { 'account.accountId': accountId, 'org.domain': org.domain, 'org.cell': org.cell };
+}
+
+/** The org ref of the props; a mix of both forms is kept as given so validation names it. */
+function orgRefOf(props: AerialOrgProps): OrgRefSpec {
+  const { orgId, domain, cell } = props;
+  if (domain === undefined && cell === undefined) return { orgId } as OrgRefSpec;
+  if (orgId === undefined) return { domain, cell } as OrgRefSpec;
+  return { orgId, domain, cell } as unknown as OrgRefSpec;
+}

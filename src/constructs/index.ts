@@ -1,0 +1,6 @@
+export * from './aerial-account';
+export * from './aerial-org';
+export * from './okta-org';
+export * from './principal-rate-limit';
+export * from './product-assignment';
+export { HOOK_COMMAND_CONTEXT_KEY, RENDERINGS, SPEC_KEY_ENV, type Rendering } from './lifecycle';

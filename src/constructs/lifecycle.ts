@@ -1,0 +1,243 @@
+/**
+ * The lifecycle rendering every construct shares (design.md, "Lifecycle on Terraform"): an identity
+ * resource keyed on the natural key that carries the destroy-time hook, and a config resource keyed on the
+ * key and the desired state that carries the create-time hook. Rendered as terraform_data (default) or
+ * null_resource.
+ */
+import * as path from 'node:path';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import {
+  App,
+  DataResource,
+  Fn,
+  TerraformProvider,
+  TerraformStack,
+  Token,
+  type ITerraformDependable,
+  type LocalExecProvisioner,
+  type TerraformResource,
+} from 'cdktf';
+import { Construct, type IConstruct } from 'constructs';
+import { ENV, type IdentitySpec, type ResourceSpec } from '../spec';
+
+/** Which Terraform resource type carries the lifecycle hooks. */
+export type Rendering = 'terraform_data' | 'null_resource';
+export const RENDERINGS: readonly Rendering[] = ['terraform_data', 'null_resource'];
+
+/** Context key that overrides the hook command for every construct of an app (e.g. `okta-aerial`). */
+export const HOOK_COMMAND_CONTEXT_KEY = 'okta-aerial:hookCommand';
+
+/** Env var holding the natural key (`{ "dotted.path": value }`) for null_resource destroy hooks. */
+export const SPEC_KEY_ENV = `${ENV.spec}_KEY`;
+
+/** Where this package's CLI launcher is; the same relative location from src/constructs and lib/constructs. */
+const BIN_PATH = path.resolve(__dirname, '../../bin/okta-aerial.js');
+
+/** True when a value (or any part of it) is not known until Terraform applies. */
+export function isUnresolved(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
+/**
+ * Terraform reads `${` and `%{` in any string of its JSON syntax as a template; literal strings are escaped
+ * so a value can never turn into an expression. Strings holding tokens are left for cdktf to render.
+ */
+export function escapeLiterals<T>(value: T): T {
+  if (typeof value === 'string') {
+    return (isUnresolved(value) ? value : value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')) as T;
+  }
+  if (Array.isArray(value)) return (isUnresolved(value) ? value : value.map(escapeLiterals)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeLiterals(v)])) as T;
+  }
+  return value;
+}
+
+/** Dotted paths ('account.accountId') of every unresolved value in a plain object. */
+export function unresolvedPaths(value: unknown, prefix = ''): string[] {
+  if (isUnresolved(value)) return [prefix || '(root)'];
+  if (Array.isArray(value)) return value.flatMap((v, i) => unresolvedPaths(v, `${prefix}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => unresolvedPaths(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [];
+}
+
+/**
+ * The shell command that runs a hook. Terraform runs local-exec in the stack's folder
+ * (`<outdir>/stacks/<stack>`), so the launcher is addressed relative to it: synth and deploy may then run
+ * at different absolute paths (separate pipeline jobs on fresh checkouts) as long as the layout is kept.
+ */
+export function hookCommand(scope: IConstruct, action: 'apply' | 'destroy', override?: string): string {
+  const configured = override ?? (scope.node.tryGetContext(HOOK_COMMAND_CONTEXT_KEY) as string | undefined);
+  if (configured !== undefined) {
+    if (typeof configured !== 'string' || configured.trim() === '') {
+      throw new Error(
+        `hookCommand is ${JSON.stringify(configured)}; use a command such as 'okta-aerial' or 'npx okta-aerial'`,
+      );
+    }
+    return `${escapeLiterals(configured.trim())} hook ${action}`;
+  }
+  const stack = TerraformStack.of(scope);
+  const stackDir = path.join(path.resolve(App.of(scope).outdir), 'stacks', stack.node.id);
+  const relative = path.relative(stackDir, BIN_PATH).split(path.sep).join('/');
+  if (/['"\\$`%]/.test(relative)) {
+    throw new Error(
+      `the path from the stack folder to the okta-aerial launcher (${relative}) contains a quote or shell character; ` +
+        `install the package under a plain path, or set the '${HOOK_COMMAND_CONTEXT_KEY}' context (or hookCommand) to 'okta-aerial'`,
+    );
+  }
+  return `node '${relative}' hook ${action}`;
+}
+
+/** Everything a construct hands to {@link renderLifecycle}. */
+export interface LifecycleOptions {
+  readonly rendering: Rendering;
+  /** Overrides the computed hook command (the connection's hookCommand). */
+  readonly hookCommand?: string;
+  /** The natural key as `{ "dotted.spec.path": value }` (values may be tokens). */
+  readonly key: Record<string, string>;
+  /** The identity spec: key, connection, removal policy and what destroy needs. */
+  readonly identitySpec: IdentitySpec;
+  /** The whole spec (a ResourceSpec). */
+  readonly configSpec: ResourceSpec;
+  /** The desired state: a change replaces the config resource, which re-runs the apply hook. */
+  readonly state: Record<string, unknown>;
+  /** What the identity must wait for (e.g. the AerialOrg a ProductAssignment belongs to). */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Names the construct in errors, e.g. `PrincipalRateLimit 'Stack/Ci'`. */
+  readonly subject: string;
+}
+
+/** The two resources of one construct. */
+export interface Lifecycle {
+  /** Keyed on the natural key; its destroy-time hook acts per removal policy. */
+  readonly identity: TerraformResource;
+  /** Keyed on key + desired state; its create-time hook is the idempotent upsert. */
+  readonly config: TerraformResource;
+}
+
+/** Renders the identity and config resources of one construct under `scope`. */
+export function renderLifecycle(scope: Construct, options: LifecycleOptions): Lifecycle {
+  const destroyCommand = hookCommand(scope, 'destroy', options.hookCommand);
+  const applyCommand = hookCommand(scope, 'apply', options.hookCommand);
+  return options.rendering === 'null_resource'
+    ? renderNullResource(scope, options, applyCommand, destroyCommand)
+    : renderTerraformData(scope, options, applyCommand, destroyCommand);
+}
+
+function renderTerraformData(
+  scope: Construct,
+  options: LifecycleOptions,
+  applyCommand: string,
+  destroyCommand: string,
+): Lifecycle {
+  // A destroy-time provisioner may reference only self: `self.output` is the latest identity input.
+  const destroy: LocalExecProvisioner = {
+    type: 'local-exec',
+    when: 'destroy',
+    command: destroyCommand,
+    environment: { [ENV.spec]: '${jsonencode(self.output)}' },
+  };
+  const identity = new DataResource(scope, 'Identity', {
+    triggersReplace: escapeLiterals(options.key),
+    input: escapeLiterals(options.identitySpec),
+    dependsOn: options.dependsOn,
+    provisioners: [destroy],
+  });
+  const apply: LocalExecProvisioner = {
+    type: 'local-exec',
+    command: applyCommand,
+    environment: { [ENV.spec]: '${jsonencode(self.input)}' },
+  };
+  const config = new DataResource(scope, 'Config', {
+    triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
+    input: escapeLiterals(options.configSpec),
+    dependsOn: [identity],
+    provisioners: [apply],
+  });
+  return { identity, config };
+}
+
+function renderNullResource(
+  scope: Construct,
+  options: LifecycleOptions,
+  applyCommand: string,
+  destroyCommand: string,
+): Lifecycle {
+  // null_resource has no input: the destroy hook gets the identity spec as a literal (Terraform takes a
+  // destroy-time provisioner from the current configuration) and the key from self.triggers, which the
+  // hook overlays onto it. A literal cannot hold a reference, so only the key may be a token here.
+  const keyPaths = new Set(Object.keys(options.key));
+  const bad = unresolvedPaths(options.identitySpec).filter((p) => !keyPaths.has(p));
+  if (bad.length > 0) {
+    throw new Error(
+      `${options.subject} cannot use the null_resource rendering: ${bad.join(', ')} ` +
+        `${bad.length === 1 ? 'is a value' : 'are values'} from another resource, and null_resource can pass only literals to its destroy hook; ` +
+        `use rendering 'terraform_data' (the default)`,
+    );
+  }
+  // cdktf renders Fn.jsonencode arguments as HCL strings without escaping quotes or backslashes.
+  const path = options.configSpec.path;
+  if (/["\\]/.test(path)) {
+    throw new Error(
+      `${options.subject} cannot use the null_resource rendering: its construct path contains a quote or backslash; rename the construct`,
+    );
+  }
+  ensureNullProvider(scope);
+  const destroy: LocalExecProvisioner = {
+    type: 'local-exec',
+    when: 'destroy',
+    command: destroyCommand,
+    environment: {
+      [ENV.spec]: escapeLiterals(JSON.stringify(withoutUnresolved(options.identitySpec))),
+      [SPEC_KEY_ENV]: '${jsonencode(self.triggers)}',
+    },
+  };
+  const identity = new NullResource(scope, 'Identity', {
+    triggers: escapeLiterals(options.key),
+    dependsOn: options.dependsOn,
+    provisioners: [destroy],
+  });
+  const apply: LocalExecProvisioner = {
+    type: 'local-exec',
+    command: applyCommand,
+    environment: { [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) },
+  };
+  const config = new NullResource(scope, 'Config', {
+    triggers: {
+      key: Fn.jsonencode(escapeLiterals(options.key)),
+      state: Fn.jsonencode(escapeLiterals(options.state)),
+    },
+    dependsOn: [identity],
+    provisioners: [apply],
+  });
+  return { identity, config };
+}
+
+/** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */
+function withoutUnresolved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUnresolved);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => !isUnresolved(v))
+        .map(([k, v]) => [k, withoutUnresolved(v)]),
+    );
+  }
+  return value;
+}
+
+const nullProviders = new WeakMap<TerraformStack, boolean>();
+
+/** Adds the hashicorp/null provider to the stack once, unless the user already configured one. */
+function ensureNullProvider(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (nullProviders.get(stack)) return;
+  const existing = stack.node
+    .findAll()
+    .some((c) => c instanceof TerraformProvider && c.terraformResourceType === 'null' && !c.alias);
+  if (!existing) new NullProvider(stack, 'okta-aerial-null');
+  nullProviders.set(stack, true);
+}

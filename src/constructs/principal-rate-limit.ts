@@ -1,0 +1,90 @@
+import type { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_PRINCIPAL_PERCENTAGE,
+  SPEC_VERSION,
+  SpecValidationError,
+  validateSpec,
+  type PrincipalRateLimitIdentitySpec,
+  type PrincipalRateLimitSpec,
+  type PrincipalType,
+  type RemovalPolicy,
+} from '../spec';
+import { isUnresolved, renderLifecycle } from './lifecycle';
+import type { IOktaOrg } from './okta-org';
+import { claimUniqueKey } from './unique-key';
+
+/** Props of {@link PrincipalRateLimit}. */
+export interface PrincipalRateLimitProps {
+  /** The org whose rate limits are shared (its management API connection). */
+  readonly org: IOktaOrg;
+  /** Id of the API token (00T...) or OAuth app (0oa...); may be a token from another resource. */
+  readonly principalId: string;
+  /** Kind of principal. */
+  readonly principalType: PrincipalType;
+  /**
+   * Share (%) of each rate-limit bucket the principal may use (integer 1..100).
+   * @default 50 (Okta's default)
+   */
+  readonly defaultPercentage?: number;
+  /**
+   * Share (%) of the org's concurrency limit the principal may use (integer 1..100).
+   * @default 50 (Okta's default)
+   */
+  readonly defaultConcurrencyPercentage?: number;
+  /**
+   * What `cdktf destroy` does: RETAIN leaves the limits as they are; DESTROY resets them to Okta's 50 / 50.
+   * @default 'RETAIN'
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * How much of an org's rate and concurrency limits one API token or OAuth app may use. Apply adopts the
+ * principal's existing entity or creates it, then sets the percentages; there is at most one per principal.
+ */
+export class PrincipalRateLimit extends Construct {
+  /** The identity resource: keyed on org URL + principal id; carries the destroy hook. */
+  readonly identityResource: TerraformResource;
+  /** The config resource: carries the apply hook that sets the percentages. */
+  readonly configResource: TerraformResource;
+
+  constructor(scope: Construct, id: string, props: PrincipalRateLimitProps) {
+    super(scope, id);
+    const subject = `PrincipalRateLimit '${this.node.path}'`;
+    const org = props.org.toSpec();
+    const spec: PrincipalRateLimitSpec = {
+      v: SPEC_VERSION,
+      kind: 'principal-rate-limit',
+      path: this.node.path,
+      removalPolicy: props.removalPolicy ?? 'RETAIN',
+      org,
+      principalId: props.principalId,
+      principalType: props.principalType,
+      defaultPercentage: props.defaultPercentage ?? DEFAULT_PRINCIPAL_PERCENTAGE,
+      defaultConcurrencyPercentage: props.defaultConcurrencyPercentage ?? DEFAULT_PRINCIPAL_PERCENTAGE,
+    };
+    const problems = validateSpec(spec, { isUnresolved });
+    if (problems.length > 0) throw new SpecValidationError(subject, problems);
+    const key = { 'org.orgUrl': org.orgUrl, principalId: spec.principalId };
+    claimUniqueKey(
+      this,
+      'PrincipalRateLimit',
+      JSON.stringify(key),
+      `the rate limit of principal ${spec.principalId} in ${org.orgUrl}`,
+    );
+    const { defaultPercentage, defaultConcurrencyPercentage, ...rest } = spec;
+    const identitySpec: PrincipalRateLimitIdentitySpec = { ...rest, role: 'identity' };
+    const lifecycle = renderLifecycle(this, {
+      rendering: props.org.rendering,
+      hookCommand: props.org.hookCommand,
+      key,
+      identitySpec,
+      configSpec: spec,
+      state: { principalType: spec.principalType, defaultPercentage, defaultConcurrencyPercentage },
+      subject,
+    });
+    this.identityResource = lifecycle.identity;
+    this.configResource = lifecycle.config;
+  }
+}

@@ -1,0 +1,81 @@
+import type { TerraformResource } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  SPEC_VERSION,
+  SpecValidationError,
+  validateSpec,
+  type ProductAssignmentIdentitySpec,
+  type ProductAssignmentSpec,
+  type RemovalPolicy,
+} from '../spec';
+import { orgKey, type IAerialOrgRef } from './aerial-org';
+import { isUnresolved, renderLifecycle } from './lifecycle';
+import { claimUniqueKey } from './unique-key';
+
+/** Props of {@link ProductAssignment}. */
+export interface ProductAssignmentProps {
+  /** The org: an AerialOrg of this stack, or AerialOrg.fromOrgId(...) for an org linked elsewhere. */
+  readonly org: IAerialOrgRef;
+  /**
+   * Exactly the products that must be enabled in the org (ids like 'P000052'); any other enabled product is
+   * disabled. Order and duplicates do not matter; an empty list disables every product.
+   */
+  readonly productIds: string[];
+  /**
+   * What `cdktf destroy` does: RETAIN leaves the products enabled; DESTROY disables the products listed here.
+   * @default 'RETAIN'
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Sorted and without duplicates, so that order never shows up as a change in a plan. */
+function normalizeProductIds(ids: string[]): string[] {
+  if (!Array.isArray(ids) || isUnresolved(ids)) return ids;
+  return [...new Set(ids)].sort();
+}
+
+/** The set of products enabled in one org of an Aerial account (the API replaces the whole set). */
+export class ProductAssignment extends Construct {
+  /** The identity resource: keyed on account + org; carries the destroy hook. */
+  readonly identityResource: TerraformResource;
+  /** The config resource: carries the apply hook that sets the enabled products. */
+  readonly configResource: TerraformResource;
+
+  constructor(scope: Construct, id: string, props: ProductAssignmentProps) {
+    super(scope, id);
+    const subject = `ProductAssignment '${this.node.path}'`;
+    const account = props.org.account.toSpec();
+    const spec: ProductAssignmentSpec = {
+      v: SPEC_VERSION,
+      kind: 'product-assignment',
+      path: this.node.path,
+      removalPolicy: props.removalPolicy ?? 'RETAIN',
+      account,
+      org: props.org.orgRef,
+      productIds: normalizeProductIds(props.productIds),
+    };
+    const problems = validateSpec(spec, { isUnresolved });
+    if (problems.length > 0) throw new SpecValidationError(subject, problems);
+    const key = orgKey(account.accountId, spec.org);
+    claimUniqueKey(this, 'ProductAssignment', JSON.stringify(key), `the products of org ${describe(key)}`);
+    const identitySpec: ProductAssignmentIdentitySpec = { ...spec, role: 'identity' };
+    const lifecycle = renderLifecycle(this, {
+      rendering: props.org.account.rendering,
+      hookCommand: props.org.account.hookCommand,
+      key,
+      identitySpec,
+      configSpec: spec,
+      state: { productIds: spec.productIds },
+      // The org must be linked before its products are set, and on destroy they go before the org does.
+      dependsOn: props.org.linkResource ? [props.org.linkResource] : undefined,
+      subject,
+    });
+    this.identityResource = lifecycle.identity;
+    this.configResource = lifecycle.config;
+  }
+}
+
+/** A readable name of a key for messages (tokens show as cdktf renders them). */
+function describe(key: Record<string, string>): string {
+  return Object.values(key).slice(1).join(' ') + ` of account ${key['account.accountId']}`;
+}

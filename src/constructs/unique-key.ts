@@ -1,0 +1,25 @@
+import { TerraformStack } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+const claims = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * Records that `construct` manages the object named by `key` in its stack, and throws naming both
+ * construct paths when another construct already does: two of them would fight over one remote object.
+ */
+export function claimUniqueKey(construct: IConstruct, subject: string, key: string, what: string): void {
+  const stack = TerraformStack.of(construct);
+  let stackClaims = claims.get(stack);
+  if (!stackClaims) {
+    stackClaims = new Map();
+    claims.set(stack, stackClaims);
+  }
+  const previous = stackClaims.get(key);
+  if (previous !== undefined) {
+    throw new Error(
+      `${subject} '${construct.node.path}' and ${subject} '${previous}' both manage ${what}; ` +
+        'they would overwrite each other: keep one of them',
+    );
+  }
+  stackClaims.set(key, construct.node.path);
+}
