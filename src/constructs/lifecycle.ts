@@ -45,7 +45,7 @@ export function isUnresolved(value: unknown): boolean {
  */
 export function escapeLiterals<T>(value: T): T {
   if (typeof value === 'string') {
-    return (isUnresolved(value) ? value : value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')) as T;
+    return (isUnresolved(value) ? value : value.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`)) as T;
   }
   if (Array.isArray(value)) return (isUnresolved(value) ? value : value.map(escapeLiterals)) as T;
   if (value !== null && typeof value === 'object') {

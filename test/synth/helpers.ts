@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { AerialAccount, OktaOrg, type AerialAccountProps, type OktaOrgProps } from '../../src';
+
+setupJest();
+
+/** A temp folder per test file for every app's outdir; remove it in afterAll with {@link cleanup}. */
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-aerial-synth-'));
+let apps = 0;
+
+/** A fresh app whose outdir lives under the test file's temp folder (Testing.app() would leak one per call). */
+export function newApp(context: Record<string, unknown> = {}): App {
+  apps += 1;
+  return Testing.app({ outdir: path.join(root, `app-${apps}`), context });
+}
+
+/** A fresh stack named 'stack' in a fresh app. */
+export function newStack(context: Record<string, unknown> = {}): TerraformStack {
+  return new TerraformStack(newApp(context), 'stack');
+}
+
+/** Removes every outdir this file created. */
+export function cleanup(): void {
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
+/** The temp folder this test file may write to. */
+export function tempRoot(): string {
+  return root;
+}
+
+/** Synthesizes a stack to its Terraform JSON (as a string for the cdktf matchers). */
+export function synth(stack: TerraformStack): string {
+  return Testing.synth(stack);
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The resources of one type in synthesized JSON, by logical id. */
+export function resourcesOf(synthesized: string, type: string): Record<string, Json> {
+  return (JSON.parse(synthesized).resource?.[type] ?? {}) as Record<string, Json>;
+}
+
+/** The one resource of `type` whose logical id starts with `prefix` (e.g. 'Org_Identity_'). */
+export function resource(synthesized: string, type: string, prefix: string): Json {
+  const matches = Object.entries(resourcesOf(synthesized, type)).filter(([id]) => id.startsWith(prefix));
+  if (matches.length !== 1)
+    throw new Error(`expected one ${type} starting with ${prefix}, found ${matches.length}`);
+  return matches[0][1];
+}
+
+/** The logical id of the one resource of `type` starting with `prefix`. */
+export function logicalId(synthesized: string, type: string, prefix: string): string {
+  const ids = Object.keys(resourcesOf(synthesized, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${ids.length}`);
+  return ids[0];
+}
+
+/** The identity and config resources of the construct with id `id` (terraform_data rendering). */
+export function lifecycleOf(
+  synthesized: string,
+  id: string,
+  type = 'terraform_data',
+): { identity: Json; config: Json } {
+  return {
+    identity: resource(synthesized, type, `${id}_Identity_`),
+    config: resource(synthesized, type, `${id}_Config_`),
+  };
+}
+
+/** The local-exec block of a resource's only provisioner. */
+export function localExec(res: Json): Json {
+  expect(res.provisioner).toHaveLength(1);
+  return res.provisioner[0]['local-exec'];
+}
+
+export const ACCOUNT_ID = '0227demoaerialaccount000001';
+
+/** A valid account connection; override any prop. */
+export function demoAccount(
+  scope: TerraformStack,
+  props: Partial<AerialAccountProps> = {},
+  id = 'Account',
+): AerialAccount {
+  return new AerialAccount(scope, id, {
+    accountId: ACCOUNT_ID,
+    aerialOrgDomain: 'acme-aerial.okta.com',
+    clientId: '0oaDemoAerialClient01',
+    ...props,
+  });
+}
+
+/** A valid org connection; override any prop. */
+export function demoOktaOrg(
+  scope: TerraformStack,
+  props: Partial<OktaOrgProps> = {},
+  id = 'AcmeProd',
+): OktaOrg {
+  return new OktaOrg(scope, id, { orgUrl: 'https://acme-prod.okta.com', ...props });
+}
+
+/** The error a function throws (fails the test when it does not throw). */
+export function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}
