@@ -161,14 +161,14 @@ describe('AerialOrg', () => {
 
   it('renders an org id from another resource as a reference and skips it at synth', () => {
     const stack = newStack();
-    const source = new DataResource(stack, 'Source', { input: ORG_ID });
+    const source = new DataResource(stack, 'Source', { input: { id: ORG_ID } });
     new AerialOrg(stack, 'FromToken', {
       account: demoAccount(stack),
-      orgId: source.getStringAttribute('output'),
+      orgId: source.getStringAttribute('output.id'),
     });
     const { identity, config } = lifecycleOf(synth(stack), 'FromToken');
-    expect(identity.triggers_replace['org.orgId']).toBe('${terraform_data.Source.output}');
-    expect(config.input.org).toEqual({ orgId: '${terraform_data.Source.output}' });
+    expect(identity.triggers_replace['org.orgId']).toBe('${terraform_data.Source.output.id}');
+    expect(config.input.org).toEqual({ orgId: '${terraform_data.Source.output.id}' });
   });
 
   it('escapes literal ${ and %{ so Terraform never reads them as templates', () => {

@@ -60,20 +60,20 @@ describe('PrincipalRateLimit', () => {
 
   it('renders a principal id from another resource as a Terraform reference (checked by the hook, not at synth)', () => {
     const stack = newStack();
-    const app = new DataResource(stack, 'SyncApp', { input: '0oaDemoSyncApp000001' });
-    const percentage = Token.asNumber(app.getStringAttribute('output'));
+    const app = new DataResource(stack, 'SyncApp', { input: { id: '0oaDemoSyncApp000001', share: 30 } });
+    const percentage = Token.asNumber(app.getStringAttribute('output.share'));
     new PrincipalRateLimit(stack, 'Sync', {
       org: demoOktaOrg(stack),
-      principalId: app.getStringAttribute('output'),
+      principalId: app.getStringAttribute('output.id'),
       principalType: 'OAUTH_CLIENT',
       defaultConcurrencyPercentage: percentage,
     });
     const { identity, config } = lifecycleOf(synth(stack), 'Sync');
-    expect(identity.triggers_replace.principalId).toBe('${terraform_data.SyncApp.output}');
-    expect(identity.input.principalId).toBe('${terraform_data.SyncApp.output}');
-    expect(config.triggers_replace.key.principalId).toBe('${terraform_data.SyncApp.output}');
-    expect(config.input.principalId).toBe('${terraform_data.SyncApp.output}');
-    expect(config.input.defaultConcurrencyPercentage).toBe('${terraform_data.SyncApp.output}');
+    expect(identity.triggers_replace.principalId).toBe('${terraform_data.SyncApp.output.id}');
+    expect(identity.input.principalId).toBe('${terraform_data.SyncApp.output.id}');
+    expect(config.triggers_replace.key.principalId).toBe('${terraform_data.SyncApp.output.id}');
+    expect(config.input.principalId).toBe('${terraform_data.SyncApp.output.id}');
+    expect(config.input.defaultConcurrencyPercentage).toBe('${terraform_data.SyncApp.output.share}');
   });
 
   it('fails with every problem in one error', () => {
