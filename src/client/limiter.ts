@@ -1,0 +1,96 @@
+/**
+ * The adaptive concurrency window (AIMD): at most `window` requests in flight, where the window shrinks
+ * multiplicatively when the API answers with a concurrency 429 and grows back by about one slot per
+ * window's worth of successes, never above the cap. So it also behaves when other clients share the account.
+ * One limiter exists per environment and account in a process; the deploy agent makes that one per machine.
+ */
+
+/** Fraction kept when the window shrinks. */
+export const SHRINK_FACTOR = 0.75;
+
+/** The window after a concurrency 429 (never below one slot). */
+export function shrinkWindow(window: number): number {
+  return Math.max(1, window * SHRINK_FACTOR);
+}
+
+/** The window after a success: +1/window, i.e. about +1 per window of successes, capped. */
+export function growWindow(window: number, cap: number): number {
+  return Math.min(cap, window + 1 / Math.max(1, window));
+}
+
+/** How many requests the window lets run at once. */
+export function slotsOf(window: number): number {
+  return Math.max(1, Math.floor(window + 1e-9));
+}
+
+/** How a request ended, as feedback for the window. */
+export type Outcome = 'success' | 'throttled' | 'other';
+
+/** A held slot; release it exactly once with the outcome. */
+export type Release = (outcome: Outcome) => void;
+
+/** A FIFO limiter with an adaptive window. */
+export class AdaptiveLimiter {
+  private win: number;
+  private active = 0;
+  private peak = 0;
+  /** Incremented on every shrink; a 429 of a request started before the last shrink does not shrink again. */
+  private epoch = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly cap: number) {
+    this.win = cap;
+  }
+
+  /** Current window size (may be fractional). */
+  get window(): number {
+    return this.win;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get maxInFlight(): number {
+    return this.peak;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** Waits for a slot. */
+  async acquire(): Promise<Release> {
+    if (this.active < slotsOf(this.win) && this.waiting.length === 0) {
+      this.active++;
+    } else {
+      // pump() counts the slot before it wakes us, so nobody can overtake a waiter.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.peak = Math.max(this.peak, this.active);
+    const startedIn = this.epoch;
+    let released = false;
+    return (outcome) => {
+      if (released) return;
+      released = true;
+      this.active--;
+      if (outcome === 'throttled') {
+        // One shrink per "round trip": a burst of 429s caused by the same window counts once.
+        if (startedIn === this.epoch) {
+          this.win = shrinkWindow(this.win);
+          this.epoch++;
+        }
+      } else if (outcome === 'success') {
+        this.win = growWindow(this.win, this.cap);
+      }
+      this.pump();
+    };
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.active < slotsOf(this.win)) {
+      this.active++;
+      this.waiting.shift()!();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { AdaptiveLimiter, growWindow, shrinkWindow, slotsOf } from '../../src/client/limiter';
+
+describe('window math', () => {
+  it('shrinks multiplicatively, never below one slot', () => {
+    expect(shrinkWindow(10)).toBe(7.5);
+    expect(slotsOf(shrinkWindow(10))).toBe(7);
+    expect(shrinkWindow(1)).toBe(1);
+  });
+  it('grows by about one slot per window of successes, up to the cap', () => {
+    let w = 5;
+    for (let i = 0; i < 5; i++) w = growWindow(w, 10);
+    expect(slotsOf(w)).toBe(5);
+    w = growWindow(w, 10);
+    expect(slotsOf(w)).toBe(6);
+    expect(growWindow(10, 10)).toBe(10);
+  });
+});
+
+describe('AdaptiveLimiter', () => {
+  it('never lets more than the window run, and serves waiters in order', async () => {
+    const l = new AdaptiveLimiter(3);
+    const order: number[] = [];
+    const releases = await Promise.all([l.acquire(), l.acquire(), l.acquire()]);
+    const waiting = [3, 4].map((i) => l.acquire().then((r) => (order.push(i), r)));
+    await Promise.resolve();
+    expect(l.inFlight).toBe(3);
+    expect(l.queued).toBe(2);
+    releases[0]('success');
+    releases[1]('success');
+    const [r3, r4] = await Promise.all(waiting);
+    expect(order).toEqual([3, 4]);
+    expect(l.maxInFlight).toBe(3);
+    [releases[2], r3, r4].forEach((r) => r('success'));
+    expect(l.inFlight).toBe(0);
+  });
+
+  it('shrinks once for a burst of 429s from the same window', async () => {
+    const l = new AdaptiveLimiter(10);
+    const rs = await Promise.all(Array.from({ length: 10 }, () => l.acquire()));
+    rs.forEach((r) => r('throttled'));
+    expect(l.window).toBe(7.5);
+    const r = await l.acquire();
+    r('throttled');
+    expect(l.window).toBeCloseTo(5.625);
+  });
+
+  it('admits fewer after shrinking and grows back on success', async () => {
+    const l = new AdaptiveLimiter(4);
+    (await l.acquire())('throttled'); // window 3
+    const held = await Promise.all([l.acquire(), l.acquire(), l.acquire()]);
+    let fourth = false;
+    const p = l.acquire().then((r) => ((fourth = true), r));
+    await Promise.resolve();
+    expect(fourth).toBe(false);
+    held[0]('success');
+    (await p)('success');
+    held.slice(1).forEach((r) => r('success'));
+    expect(l.window).toBeGreaterThan(3);
+  });
+
+  it('releasing twice counts once', async () => {
+    const l = new AdaptiveLimiter(2);
+    const r = await l.acquire();
+    r('other');
+    r('other');
+    expect(l.inFlight).toBe(0);
+  });
+});
