@@ -1,0 +1,37 @@
+/** Helpers the API classes share: pagination over an executor. */
+import type { ApiRequest, Executor } from './types';
+
+/** What an API class hands to its helpers. */
+export interface Operations {
+  readonly executor: Executor;
+  readonly deadlineMs: number;
+  readonly now: () => number;
+}
+
+/**
+ * Iterates a listing page by page: the first request as described, then each Link rel="next" URL exactly
+ * as the server gave it (cursors are opaque). Each page has its own deadline.
+ */
+export function paginate<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs'>): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let req: ApiRequest | undefined = { ...first, deadlineMs: ops.deadlineMs };
+      let page = 1;
+      while (req) {
+        const res = await ops.executor.execute(req);
+        const items = Array.isArray(res.data) ? (res.data as T[]) : [];
+        for (const item of items) yield item;
+        page++;
+        req = res.next
+          ? {
+              operation: `${first.operation} (page ${page})`,
+              method: 'GET',
+              path: res.next,
+              scope: first.scope,
+              deadlineMs: ops.deadlineMs,
+            }
+          : undefined;
+      }
+    },
+  };
+}

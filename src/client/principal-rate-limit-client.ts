@@ -1,0 +1,134 @@
+/**
+ * The Principal Rate Limits API of one org (okta-api.md §2). Describes each call and hands it to an
+ * executor; owns no HTTP code.
+ */
+import { SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../spec/api-types';
+import { paginate, type Operations } from './operations';
+import type { ClientCounters, Executor } from './types';
+
+const PATH = '/api/v1/principal-rate-limits';
+
+/** The writable fields of an entity (read-only ones are not sent). */
+function writable(e: PrincipalRateLimitEntity): PrincipalRateLimitEntity {
+  const out: { -readonly [K in keyof PrincipalRateLimitEntity]?: PrincipalRateLimitEntity[K] } = {
+    principalId: e.principalId,
+    principalType: e.principalType,
+  };
+  if (e.defaultPercentage !== undefined) out.defaultPercentage = e.defaultPercentage;
+  if (e.defaultConcurrencyPercentage !== undefined)
+    out.defaultConcurrencyPercentage = e.defaultConcurrencyPercentage;
+  return out as PrincipalRateLimitEntity;
+}
+
+function filterOf(principalType: PrincipalType, principalId?: string): string {
+  return principalId
+    ? `principalType eq "${principalType}" and principalId eq "${principalId}"`
+    : `principalType eq "${principalType}"`;
+}
+
+/** Client of one org's Principal Rate Limits API. */
+export class PrincipalRateLimitClient {
+  private readonly ops: Operations;
+
+  constructor(
+    readonly orgUrl: string,
+    private readonly executor: Executor,
+    deadlineMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.ops = { executor, deadlineMs, now };
+  }
+
+  /** Counters of this client as seen from this process. */
+  get counters(): ClientCounters {
+    return this.executor.counters;
+  }
+
+  /** Counters of the stack that sends the requests (the deploy agent's, when used). */
+  sharedCounters(): Promise<ClientCounters> {
+    return this.executor.sharedCounters();
+  }
+
+  /** Lists entities of one principal type (optionally one principal), page by page. */
+  list(opts: {
+    principalType: PrincipalType;
+    principalId?: string;
+    limit?: number;
+  }): AsyncIterable<PrincipalRateLimitEntity> {
+    return paginate<PrincipalRateLimitEntity>(this.ops, {
+      operation: `listPrincipalRateLimits ${opts.principalType}${opts.principalId ? ` ${opts.principalId}` : ''}`,
+      method: 'GET',
+      path: PATH,
+      query: { filter: filterOf(opts.principalType, opts.principalId), limit: opts.limit },
+      scope: SCOPES.principalRateLimitsRead,
+    });
+  }
+
+  /** Retrieves one entity by its id. */
+  async get(id: string): Promise<PrincipalRateLimitEntity> {
+    return this.call(
+      `getPrincipalRateLimit ${id}`,
+      'GET',
+      `${PATH}/${encodeURIComponent(id)}`,
+      SCOPES.principalRateLimitsRead,
+    );
+  }
+
+  /** Creates the entity of a principal. A failed attempt is repeated only after a re-read shows no entity exists yet. */
+  async create(e: PrincipalRateLimitEntity): Promise<PrincipalRateLimitEntity> {
+    const res = await this.executor.execute({
+      operation: `createPrincipalRateLimit ${e.principalId}`,
+      method: 'POST',
+      path: PATH,
+      body: writable(e),
+      scope: SCOPES.principalRateLimitsManage,
+      deadlineMs: this.ops.deadlineMs,
+      reread: {
+        path: PATH,
+        query: { filter: filterOf(e.principalType, e.principalId) },
+        pick: { field: 'principalId', equals: e.principalId },
+      },
+    });
+    return res.data as PrincipalRateLimitEntity;
+  }
+
+  /** Replaces an entity's percentages (PUT; principalId and principalType must match the stored ones). */
+  async replace(id: string, e: PrincipalRateLimitEntity): Promise<PrincipalRateLimitEntity> {
+    return this.call(
+      `replacePrincipalRateLimit ${id}`,
+      'PUT',
+      `${PATH}/${encodeURIComponent(id)}`,
+      SCOPES.principalRateLimitsManage,
+      writable(e),
+    );
+  }
+
+  /** The entity of a principal, if one exists (Okta allows at most one per principal). */
+  async findByPrincipal(
+    principalId: string,
+    principalType: PrincipalType,
+  ): Promise<PrincipalRateLimitEntity | undefined> {
+    for await (const e of this.list({ principalType, principalId })) {
+      if (e.principalId === principalId) return e;
+    }
+    return undefined;
+  }
+
+  private async call(
+    operation: string,
+    method: 'GET' | 'PUT',
+    path: string,
+    scope: string,
+    body?: unknown,
+  ): Promise<PrincipalRateLimitEntity> {
+    const res = await this.executor.execute({
+      operation,
+      method,
+      path,
+      body,
+      scope,
+      deadlineMs: this.ops.deadlineMs,
+    });
+    return res.data as PrincipalRateLimitEntity;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Transport-level behaviour the emulator cannot produce on demand (a 429 with Retry-After, a dropped socket
+ * at a chosen attempt, a slow answer), against a tiny raw node:http server on loopback.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  closeClients,
+  openPrincipalRateLimitClient,
+  RateLimitError,
+  TimeoutError,
+  NetworkError,
+} from '../../src/client';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
+
+describe('client transport (raw loopback server)', () => {
+  let server: http.Server;
+  let handler: Handler;
+  let count = 0;
+  let seen: http.IncomingHttpHeaders[] = [];
+  let url = '';
+  const sleeps: number[] = [];
+  const sleep = async (ms: number): Promise<void> => {
+    sleeps.push(ms);
+  };
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      count++;
+      seen.push(req.headers);
+      handler(req, res, count);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await closeClients();
+    count = 0;
+    seen = [];
+    sleeps.length = 0;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+
+  const json = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const entity = {
+    id: 'prl1',
+    principalId: '00Tx',
+    principalType: 'SSWS_TOKEN',
+    defaultPercentage: 50,
+    defaultConcurrencyPercentage: 50,
+  };
+  const open = (extra: Record<string, unknown> = {}) =>
+    openPrincipalRateLimitClient(
+      { orgUrl: url, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' }, ...extra },
+      { useAgent: false, sleep, random: () => 0.5, log: () => {} },
+    );
+
+  it('waits for Retry-After on a rate 429, then succeeds with retry headers', async () => {
+    handler = (_req, res, n) => {
+      if (n === 1)
+        json(
+          res,
+          429,
+          { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
+          { 'retry-after': '3', 'x-okta-request-id': 'req-first' },
+        );
+      else json(res, 200, entity);
+    };
+    const c = open();
+    await expect(c.get('prl1')).resolves.toMatchObject({ id: 'prl1' });
+    expect(sleeps).toEqual([3000 + 500]);
+    expect(seen[1]['x-okta-retry-for']).toBe('req-first');
+    expect(seen[1]['x-okta-retry-count']).toBe('1');
+    expect(seen[0]['x-okta-retry-for']).toBeUndefined();
+    expect(c.counters).toMatchObject({ requests: 2, retries: 1, throttled: 1 });
+  });
+
+  it('measures X-Rate-Limit-Reset against the response Date, not the local clock', async () => {
+    const serverNow = Date.parse('2020-01-01T00:00:00Z');
+    handler = (_req, res, n) => {
+      if (n === 1) {
+        json(
+          res,
+          429,
+          { errorCode: 'E0000047', errorSummary: 'rate' },
+          {
+            'x-rate-limit-limit': '600',
+            'x-rate-limit-remaining': '0',
+            'x-rate-limit-reset': String(serverNow / 1000 + 7),
+            date: new Date(serverNow).toUTCString(),
+          },
+        );
+      } else json(res, 200, entity);
+    };
+    await open().get('prl1');
+    expect(sleeps).toEqual([7000 + 500]);
+  });
+
+  it('retries a dropped socket on a GET and gives up after maxAttempts with a NetworkError', async () => {
+    handler = (req) => req.socket.destroy();
+    const c = openPrincipalRateLimitClient(
+      { orgUrl: url, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' } },
+      { useAgent: false, sleep, random: () => 0, retry: { maxAttempts: 3 }, log: () => {} },
+    );
+    const err = await c.get('prl1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).attempts).toBe(3);
+    expect((err as Error).message).toMatch(/^getPrincipalRateLimit prl1 failed after 3 attempts: /);
+    expect(count).toBe(3);
+  });
+
+  it('never repeats a PUT-free POST blindly: create re-reads, finds the entity, and returns it', async () => {
+    handler = (req, res, n) => {
+      if (req.method === 'POST' && n === 1) return void req.socket.destroy();
+      if (req.method === 'GET') return json(res, 200, [entity]);
+      json(res, 500, {});
+    };
+    const got = await open().create({
+      principalId: '00Tx',
+      principalType: 'SSWS_TOKEN',
+      defaultPercentage: 50,
+    });
+    expect(got).toMatchObject({ id: 'prl1' });
+    expect(count).toBe(2); // one POST, one re-read, no second POST
+  });
+
+  it('repeats the POST after the re-read finds nothing', async () => {
+    let posts = 0;
+    handler = (req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        if (posts === 1)
+          return json(res, 503, { errorCode: 'E0000010', errorSummary: 'Service is in read only mode' });
+        return json(res, 201, entity);
+      }
+      json(res, 200, []);
+    };
+    await expect(open().create({ principalId: '00Tx', principalType: 'SSWS_TOKEN' })).resolves.toMatchObject({
+      id: 'prl1',
+    });
+    expect(posts).toBe(2);
+    expect(seen[2]['x-okta-retry-count']).toBe('1');
+  });
+
+  it('refuses a retry whose wait would pass the deadline, naming the deadline', async () => {
+    handler = (_req, res) =>
+      json(
+        res,
+        429,
+        {
+          errorCode: 'E0000047',
+          errorSummary: 'API call exceeded rate limit due to too many requests.',
+          errorId: 'oaeX1',
+        },
+        { 'retry-after': '30' },
+      );
+    const err = await open({ deadlineMs: 5000 })
+      .get('prl1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toContain('deadline of 5000 ms');
+    expect((err as Error).message).toContain('E0000047');
+    expect((err as Error).message).toContain('errorId oaeX1');
+    expect(count).toBe(1);
+  });
+
+  it('reports a RateLimitError when 429s outlast the attempts', async () => {
+    handler = (_req, res) =>
+      json(
+        res,
+        429,
+        { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
+        { 'x-rate-limit-limit': '0' },
+      );
+    const c = openPrincipalRateLimitClient(
+      { orgUrl: url, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' } },
+      { useAgent: false, sleep, random: () => 0, retry: { maxAttempts: 4 }, log: () => {} },
+    );
+    const err = await c.get('prl1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(sleeps).toEqual([100, 200, 400]); // short, growing concurrency backoff, never the reset estimate
+    expect((err as Error).message).toMatch(/lower terraform -parallelism/);
+  });
+
+  it('times out a slow attempt and retries it', async () => {
+    handler = (_req, res, n) => {
+      if (n === 1) setTimeout(() => json(res, 200, entity), 400);
+      else json(res, 200, { ...entity, id: 'second' });
+    };
+    const c = openPrincipalRateLimitClient(
+      { orgUrl: url, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' } },
+      { useAgent: false, sleep, random: () => 0, retry: { attemptTimeoutMs: 100 }, log: () => {} },
+    );
+    await expect(c.get('prl1')).resolves.toMatchObject({ id: 'second' });
+  });
+
+  it('follows Link next URLs exactly and refuses a link to another origin', async () => {
+    handler = (req, res, n) => {
+      if (n === 1)
+        return json(res, 200, [entity], {
+          link: `<${url}/api/v1/principal-rate-limits?after=opaque%2Fcursor&limit=1>; rel="next", <${url}/x>; rel="self"`,
+        });
+      if (n === 2) {
+        expect(req.url).toBe('/api/v1/principal-rate-limits?after=opaque%2Fcursor&limit=1');
+        return json(res, 200, [{ ...entity, id: 'prl2' }], {
+          link: '<https://evil.example.com/api/v1/principal-rate-limits?after=z>; rel="next"',
+        });
+      }
+      json(res, 200, []);
+    };
+    const ids: string[] = [];
+    const err = await (async () => {
+      for await (const e of open().list({ principalType: 'SSWS_TOKEN', limit: 1 })) ids.push(e.id!);
+    })().catch((e: unknown) => e);
+    expect(ids).toEqual(['prl1']);
+    expect((err as Error).message).toMatch(/another origin/);
+    expect(count).toBe(2);
+  });
+});
