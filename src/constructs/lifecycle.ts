@@ -81,7 +81,12 @@ export function hookCommand(scope: IConstruct, action: 'apply' | 'destroy', over
   }
   const stack = TerraformStack.of(scope);
   const stackDir = path.join(path.resolve(App.of(scope).outdir), 'stacks', stack.node.id);
-  const relative = path.relative(stackDir, BIN_PATH).split(path.sep).join('/');
+  return relativeHookCommand(stackDir, BIN_PATH, action);
+}
+
+/** `node '<launcher relative to stackDir>' hook <action>`; refuses paths a shell would not take literally. */
+export function relativeHookCommand(stackDir: string, binPath: string, action: 'apply' | 'destroy'): string {
+  const relative = path.relative(stackDir, binPath).split(path.sep).join('/');
   if (/['"\\$`%]/.test(relative)) {
     throw new Error(
       `the path from the stack folder to the okta-aerial launcher (${relative}) contains a quote or shell character; ` +
