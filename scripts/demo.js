@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run demo`: starts the local emulator (state kept in .okta-aerial/), deploys examples/multi-org with the
+ * real `cdktf deploy` against it, prints the resulting state of the account, and says how to change or
+ * destroy it. `npm run demo -- destroy` runs `cdktf destroy` the same way; `-- reset` forgets all demo state.
+ * Every child process is spawned without a shell; nothing from the stack reaches a command line.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const STATE_DIR = path.join(ROOT, '.okta-aerial');
+const EMULATOR_STATE = path.join(STATE_DIR, 'emulator-state.json');
+// A fixed port: org URLs are part of a principal rate limit's natural key, so they must not move between runs.
+const PORT = Number(process.env.OKTA_AERIAL_DEMO_PORT || 8787);
+const STACK = 'multi-org';
+const ACTIONS = ['deploy', 'destroy', 'reset'];
+
+function say(line = '') {
+  process.stdout.write(`${line}\n`);
+}
+
+function startEmulator() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/okta-aerial.js'),
+        'emulator',
+        '--port',
+        String(PORT),
+        '--state',
+        EMULATOR_STATE,
+        '--quiet',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    const fail = (why) => {
+      child.kill('SIGTERM');
+      reject(new Error(`${why}\n${err.trim()}`));
+    };
+    const timer = setTimeout(() => fail('the emulator did not report ready within 20 s'), 20000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl === -1) return;
+      clearTimeout(timer);
+      try {
+        resolve({ child, url: JSON.parse(out.slice(0, nl)).url });
+      } catch {
+        fail(`the emulator printed an unexpected first line: ${out.slice(0, nl)}`);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `the emulator exited with code ${code} before it was ready` +
+            (/EADDRINUSE/.test(err)
+              ? ` (port ${PORT} is in use: set OKTA_AERIAL_DEMO_PORT to a free port)`
+              : '') +
+            `\n${err.trim()}`,
+        ),
+      );
+    });
+  });
+}
+
+async function getJson(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return res.json();
+}
+
+function runCdktf(args, env) {
+  return new Promise((resolve) => {
+    const bin = path.join(ROOT, 'node_modules/.bin/cdktf');
+    const child = spawn(bin, args, { cwd: ROOT, env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(signal ? 1 : code));
+  });
+}
+
+function printState(state, credentials) {
+  const accountId = credentials.OKTA_AERIAL_ACCOUNT_ID;
+  const account = (state.accounts || []).find((a) => a.id === accountId);
+  say(`\nAerial account ${accountId}${account ? ` (${account.name})` : ''}:`);
+  const orgs = (state.orgs || []).filter((o) => o.linkedAccountId === accountId && !o.deleted);
+  for (const org of orgs) {
+    const products = org.enabledProducts || [];
+    say(
+      `  ${org.id}  ${org.domain.padEnd(24)} ${String(org.status).padEnd(8)} ` +
+        `${org.aerialOrg ? '(Aerial org)' : `products [${products.join(', ')}]`}`,
+    );
+    const limits = org.rateLimits || [];
+    for (const e of limits) {
+      say(
+        `      rate limit ${e.principalType.padEnd(12)} ${e.principalId}  ` +
+          `${e.defaultPercentage}% of rate, ${e.defaultConcurrencyPercentage}% of concurrency`,
+      );
+    }
+  }
+}
+
+async function main() {
+  const action = process.argv[2] || 'deploy';
+  if (!ACTIONS.includes(action)) {
+    say(`usage: npm run demo [-- deploy|destroy|reset]   (got '${action}')`);
+    return 2;
+  }
+  if (action === 'reset') {
+    fs.rmSync(STATE_DIR, { recursive: true, force: true });
+    fs.rmSync(path.join(ROOT, `terraform.${STACK}.tfstate`), { force: true });
+    fs.rmSync(path.join(ROOT, `terraform.${STACK}.tfstate.backup`), { force: true });
+    say('demo state removed (emulator state and Terraform state); `npm run demo` starts from scratch');
+    return 0;
+  }
+  if (!fs.existsSync(path.join(ROOT, 'lib/cli/main.js'))) {
+    say('lib/ is missing: run `npm install` first (it builds the package)');
+    return 1;
+  }
+  fs.mkdirSync(STATE_DIR, { recursive: true, mode: 0o700 });
+  const { child, url } = await startEmulator();
+  try {
+    say(`emulator running at ${url} (state in ${path.relative(ROOT, EMULATOR_STATE)})`);
+    const credentials = await getJson(`${url}/__admin/credentials`);
+    const env = {
+      ...process.env,
+      ...credentials,
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: path.join(ROOT, 'terraform.rc'),
+      CI: '1',
+    };
+    const code = await runCdktf([action, STACK, '--auto-approve'], env);
+    if (code !== 0) {
+      say(
+        `\ncdktf ${action} failed (exit ${code}); fix the cause shown above and run it again: hooks are idempotent.`,
+      );
+      return code || 1;
+    }
+    printState(await getJson(`${url}/__admin/state`), credentials);
+    say('\nNext:');
+    say(
+      '  change: edit examples/multi-org/stack.js (products, statuses, percentages), then `npm run demo` again',
+    );
+    say('  destroy: `npm run demo -- destroy` (RETAIN resources stay in Okta; DESTROY ones are reset)');
+    say('  start over: `npm run demo -- reset`');
+    say(`  explore: npx okta-aerial emulator --port ${PORT} --state ${path.relative(ROOT, EMULATOR_STATE)}`);
+    say(
+      `           then, in another shell: eval "$(npx okta-aerial emulator credentials --url http://127.0.0.1:${PORT})"`,
+    );
+    return 0;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    process.stderr.write(`demo: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);

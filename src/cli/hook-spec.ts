@@ -1,0 +1,65 @@
+/**
+ * Reading the spec a hook receives. With the terraform_data rendering the whole spec is in OKTA_AERIAL_SPEC;
+ * with null_resource the destroy-time hook gets the literal part there and the natural key (which may hold
+ * values Terraform resolved from other resources) as `{ "dotted.path": "value" }` in OKTA_AERIAL_SPEC_KEY.
+ */
+import { ENV, SPEC_VERSION } from '../spec';
+import type { HookSpec } from '../handlers/dispatch';
+import { assertValidSpec } from '../spec/validate';
+import { CliUsageError } from './output';
+
+function parseJson(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch (err) {
+    throw new CliUsageError(
+      `${name} is not valid JSON (${(err as Error).message}); it is set by the stack's lifecycle resource — ` +
+        `re-synthesize the stack with this version of cdktf-okta-aerial`,
+    );
+  }
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (part === '__proto__' || part === 'constructor' || part === 'prototype') return;
+    const next = node[part];
+    if (typeof next !== 'object' || next === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1];
+  if (last === '__proto__' || last === 'constructor' || last === 'prototype') return;
+  node[last] = value;
+}
+
+/** Parses, overlays and validates the hook's spec; throws a usage error naming what is wrong. */
+export function parseHookSpec(raw: string | undefined, rawKey?: string): HookSpec {
+  if (raw === undefined || raw.trim() === '') {
+    throw new CliUsageError(
+      `${ENV.spec} is not set; 'okta-aerial hook' is run by Terraform from the stack's lifecycle resources, ` +
+        `not by hand (to inspect a deploy, read the Terraform log)`,
+    );
+  }
+  const spec = parseJson(raw, ENV.spec);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new CliUsageError(
+      `${ENV.spec} must be a JSON object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`,
+    );
+  }
+  if (rawKey !== undefined && rawKey.trim() !== '') {
+    const key = parseJson(rawKey, `${ENV.spec}_KEY`);
+    if (typeof key !== 'object' || key === null)
+      throw new CliUsageError(`${ENV.spec}_KEY must be a JSON object`);
+    for (const [path, value] of Object.entries(key)) setPath(spec as Record<string, unknown>, path, value);
+  }
+  const v = (spec as { v?: unknown }).v;
+  if (v !== SPEC_VERSION) {
+    throw new CliUsageError(
+      `spec version ${JSON.stringify(v)} is not supported by this okta-aerial (it reads version ${SPEC_VERSION}); ` +
+        `synthesize and deploy with the same version of cdktf-okta-aerial`,
+    );
+  }
+  assertValidSpec(spec);
+  return spec;
+}

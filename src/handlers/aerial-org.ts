@@ -1,0 +1,55 @@
+/**
+ * AerialOrg: link the org to the account if it is not linked yet, then set its status.
+ * Destroy per removal policy: RETAIN does nothing; DESTROY sets the org INACTIVE and, if asked,
+ * requests its deletion (sandbox or partner accounts only).
+ */
+import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../spec';
+import type { HandlerContext } from './context';
+import { describeOrgRef, findLinkedOrg } from './org-ref';
+
+/** Idempotent upsert: read, link if missing, change status only if it differs. */
+export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): Promise<void> {
+  const client = ctx.aerial(spec.account);
+  const label = describeOrgRef(spec.org);
+  let org = await findLinkedOrg(client, spec.org);
+  const linkedNow = !org;
+  if (!org) {
+    org = await client.linkOrg('orgId' in spec.org ? { orgId: spec.org.orgId } : spec.org);
+    ctx.log(`linked ${label} to account ${spec.account.accountId} as ${org.id} (${org.status})`);
+  }
+  if (org.status !== spec.status) {
+    const before = org.status;
+    org = await client.setOrgStatus(org.id, spec.status);
+    ctx.log(`org ${org.id} status ${before} -> ${org.status}`);
+  } else if (!linkedNow) {
+    ctx.log(`org ${org.id} is already linked and ${org.status}; nothing to change`);
+  }
+}
+
+/** Acts on removal per policy; an org that is already gone counts as done. */
+export async function destroyAerialOrg(
+  spec: AerialOrgSpec | AerialOrgIdentitySpec,
+  ctx: HandlerContext,
+): Promise<void> {
+  const label = describeOrgRef(spec.org);
+  if (spec.removalPolicy !== 'DESTROY') {
+    ctx.log(`${label} retained (removalPolicy RETAIN); no API call`);
+    return;
+  }
+  const client = ctx.aerial(spec.account);
+  const org = await findLinkedOrg(client, spec.org);
+  if (!org) {
+    ctx.log(`${label} is not linked to account ${spec.account.accountId}; nothing to destroy`);
+    return;
+  }
+  if (org.status !== 'INACTIVE') {
+    await client.setOrgStatus(org.id, 'INACTIVE');
+    ctx.log(`org ${org.id} deactivated (removalPolicy DESTROY)`);
+  } else {
+    ctx.log(`org ${org.id} is already INACTIVE`);
+  }
+  if (spec.requestDeletion) {
+    await client.requestDeletion(org.id);
+    ctx.log(`org ${org.id} deletion requested`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * PrincipalRateLimit: adopt the org's existing entity for the principal or create one, then make its
+ * percentages the desired ones. There is no DELETE in the API: DESTROY resets to Okta's default 50 / 50.
+ */
+import {
+  DEFAULT_PRINCIPAL_PERCENTAGE,
+  type PrincipalRateLimitEntity,
+  type PrincipalRateLimitIdentitySpec,
+  type PrincipalRateLimitSpec,
+} from '../spec';
+
+/** The fields both the config spec and the identity spec carry. */
+type PrincipalRateLimitKey = PrincipalRateLimitSpec | PrincipalRateLimitIdentitySpec;
+import type { HandlerContext } from './context';
+
+function describe(spec: PrincipalRateLimitKey): string {
+  return `rate limit of ${spec.principalType} ${spec.principalId} in ${spec.org.orgUrl}`;
+}
+
+function percentages(e: PrincipalRateLimitEntity): string {
+  return `${e.defaultPercentage ?? '?'}%/${e.defaultConcurrencyPercentage ?? '?'}%`;
+}
+
+async function upsert(
+  spec: PrincipalRateLimitKey,
+  ctx: HandlerContext,
+  defaultPercentage: number,
+  defaultConcurrencyPercentage: number,
+  createIfMissing: boolean,
+): Promise<void> {
+  const client = ctx.principalRateLimits(spec.org);
+  const existing = await client.findByPrincipal(spec.principalId, spec.principalType);
+  const desired: PrincipalRateLimitEntity = {
+    principalId: spec.principalId,
+    principalType: spec.principalType,
+    defaultPercentage,
+    defaultConcurrencyPercentage,
+  };
+  if (!existing) {
+    if (!createIfMissing) {
+      ctx.log(`${describe(spec)} does not exist; nothing to reset`);
+      return;
+    }
+    const created = await client.create(desired);
+    ctx.log(`${describe(spec)} created as ${created.id} (${percentages(created)})`);
+    return;
+  }
+  if (
+    existing.defaultPercentage === defaultPercentage &&
+    existing.defaultConcurrencyPercentage === defaultConcurrencyPercentage
+  ) {
+    ctx.log(`${describe(spec)} already ${percentages(existing)}; nothing to change`);
+    return;
+  }
+  const replaced = await client.replace(existing.id as string, desired);
+  ctx.log(`${describe(spec)} ${percentages(existing)} -> ${percentages(replaced)}`);
+}
+
+/** Idempotent upsert keyed on (org, principal). */
+export function applyPrincipalRateLimit(spec: PrincipalRateLimitSpec, ctx: HandlerContext): Promise<void> {
+  return upsert(spec, ctx, spec.defaultPercentage, spec.defaultConcurrencyPercentage, true);
+}
+
+/** RETAIN makes no call; DESTROY resets the entity to 50 / 50 (entities cannot be deleted). */
+export async function destroyPrincipalRateLimit(
+  spec: PrincipalRateLimitKey,
+  ctx: HandlerContext,
+): Promise<void> {
+  if (spec.removalPolicy !== 'DESTROY') {
+    ctx.log(`${describe(spec)} retained (removalPolicy RETAIN); no API call`);
+    return;
+  }
+  await upsert(spec, ctx, DEFAULT_PRINCIPAL_PERCENTAGE, DEFAULT_PRINCIPAL_PERCENTAGE, false);
+}

@@ -1,0 +1,71 @@
+/**
+ * ProductAssignment: make the org's enabled products exactly the desired set (the API's PUT replaces the
+ * whole set). Destroy per removal policy: DESTROY disables the products this assignment declares and keeps
+ * anything else that is enabled.
+ */
+import type { AerialClient } from '../client';
+import type { ProductAssignmentIdentitySpec, ProductAssignmentSpec } from '../spec';
+import type { HandlerContext } from './context';
+import { describeOrgRef, findLinkedOrg } from './org-ref';
+
+async function resolveOrgId(client: AerialClient, spec: ProductAssignmentSpec): Promise<string | undefined> {
+  if ('orgId' in spec.org) return spec.org.orgId;
+  return (await findLinkedOrg(client, spec.org))?.id;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  return sa.size === new Set(b).size && b.every((x) => sa.has(x));
+}
+
+/** Idempotent upsert: one read, and one write only when the sets differ. */
+export async function applyProductAssignment(
+  spec: ProductAssignmentSpec,
+  ctx: HandlerContext,
+): Promise<void> {
+  const client = ctx.aerial(spec.account);
+  const orgId = await resolveOrgId(client, spec);
+  if (!orgId) {
+    throw new Error(
+      `${describeOrgRef(spec.org)} is not linked to account ${spec.account.accountId}; ` +
+        `declare it with an AerialOrg and pass that AerialOrg as 'org' so it is linked first`,
+    );
+  }
+  const current = (await client.getEnabledProducts(orgId)).map((p) => p.id);
+  const desired = [...spec.productIds];
+  if (sameSet(current, desired)) {
+    ctx.log(`org ${orgId} products already [${desired.join(', ')}]; nothing to change`);
+    return;
+  }
+  const enabled = await client.setEnabledProducts(orgId, desired);
+  ctx.log(`org ${orgId} products [${current.join(', ')}] -> [${enabled.map((p) => p.id).join(', ')}]`);
+}
+
+/** Disables the declared products on DESTROY; RETAIN makes no call; an unlinked org counts as done. */
+export async function destroyProductAssignment(
+  spec: ProductAssignmentSpec | ProductAssignmentIdentitySpec,
+  ctx: HandlerContext,
+): Promise<void> {
+  const label = describeOrgRef(spec.org);
+  if (spec.removalPolicy !== 'DESTROY') {
+    ctx.log(`products of ${label} retained (removalPolicy RETAIN); no API call`);
+    return;
+  }
+  const client = ctx.aerial(spec.account);
+  const org = await findLinkedOrg(client, spec.org);
+  if (!org) {
+    ctx.log(`${label} is not linked to account ${spec.account.accountId}; nothing to disable`);
+    return;
+  }
+  const declared = new Set(spec.productIds);
+  const current = (await client.getEnabledProducts(org.id)).map((p) => p.id);
+  const remaining = current.filter((id) => !declared.has(id));
+  if (remaining.length === current.length) {
+    ctx.log(`org ${org.id} has none of [${spec.productIds.join(', ')}] enabled; nothing to disable`);
+    return;
+  }
+  await client.setEnabledProducts(org.id, remaining);
+  ctx.log(
+    `org ${org.id} products [${current.join(', ')}] -> [${remaining.join(', ')}] (removalPolicy DESTROY)`,
+  );
+}
