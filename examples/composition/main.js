@@ -1,0 +1,12 @@
+// @ts-check
+'use strict';
+// Run with `node examples/composition/main.js` (after `npm run build`), e.g. as a cdktf.json app.
+const { App } = require('cdktf');
+const { runExample } = require('../shared');
+
+runExample(() => {
+  const { buildCompositionStack } = require('./stack');
+  const app = new App();
+  buildCompositionStack(app, 'composition');
+  app.synth();
+});
