@@ -1,0 +1,85 @@
+/** The `okta-aerial emulator` binary: one JSON line when ready, credentials, clean exit on SIGTERM. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'okta-aerial.js');
+
+describe('okta-aerial emulator (CLI)', () => {
+  let child: ChildProcess | undefined;
+
+  beforeAll(() => {
+    // The binary runs lib/; build it. tsc still emits when someone else's file has a type error, so only
+    // a missing output is fatal here.
+    try {
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+        {
+          cwd: ROOT,
+          stdio: 'pipe',
+        },
+      );
+    } catch (e) {
+      if (!existsSync(join(ROOT, 'lib', 'emulator', 'server.js'))) throw e;
+    }
+  });
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('prints exactly one JSON line, serves credentials, and exits 0 on SIGTERM', async () => {
+    child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const rl = createInterface({ input: child.stdout! });
+    const first = await new Promise<string>((resolve, reject) => {
+      rl.once('line', resolve);
+      child!.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    rl.on('line', (l) => lines.push(l));
+    const ready = JSON.parse(first);
+    expect(ready).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      pid: child.pid,
+      admin: `${ready.url}/__admin`,
+    });
+
+    const out = execFileSync(process.execPath, [BIN, 'emulator', 'credentials', '--url', ready.url], {
+      encoding: 'utf8',
+    });
+    expect(out).toContain(`export OKTA_AERIAL_EMULATOR_URL='${ready.url}'`);
+    expect(out).toContain("export OKTA_AERIAL_ACCOUNT_ID='0227demoaerialaccount000001'");
+    expect(out).toMatch(/export OKTA_AERIAL_PRIVATE_KEY='-----BEGIN PRIVATE KEY-----\n/);
+    const env = execFileSync(
+      'bash',
+      ['-c', `eval "$1"; printf %s "$OKTA_AERIAL_KEY_ID|$OKTA_ORG_URL_ACME_PROD"`, 'x', out],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(env).toBe(`demo-key-1|${ready.url}/orgs/acme-prod`);
+
+    const code = await new Promise<number | null>((resolve) => {
+      child!.once('exit', (c) => resolve(c));
+      child!.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(lines).toEqual([]);
+  });
+
+  it('prints usage for --help and refuses unknown options with exit code 2', () => {
+    const help = execFileSync(process.execPath, [BIN, 'emulator', '--help'], { encoding: 'utf8' });
+    expect(help).toContain('okta-aerial emulator credentials');
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [BIN, 'emulator', '--bogus'], { stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+    }
+    expect(status).toBe(2);
+  });
+});

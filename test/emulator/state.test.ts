@@ -1,0 +1,143 @@
+/** State persistence across restarts, secrets at rest, and seed validation. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO, SeedError, demoSeed, startEmulator, validateSeed } from '../../src/emulator';
+import { bearerToken, call } from './helpers';
+
+describe('state file', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'emu-state-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('survives a restart: orgs, rate limits, keys, SSWS tokens and access tokens stay valid', async () => {
+    const statePath = join(dir, 'state.json');
+    const first = await startEmulator({ quiet: true, statePath, port: 0 });
+    const creds = first.credentials();
+    const token = await bearerToken(creds, {
+      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+      clientId: creds.OKTA_AERIAL_CLIENT_ID,
+      scope: 'okta.accounts.manage',
+    });
+    const aerial = `${creds.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1`;
+    const link = await call(`${aerial}/orgs`, {
+      method: 'POST',
+      auth: `Bearer ${token}`,
+      body: { orgId: '00oDemoAcmeProd00001' },
+    });
+    expect(link.status).toBe(200);
+    const prl = await call(`${creds.OKTA_ORG_URL_ACME_DEV}/api/v1/principal-rate-limits`, {
+      method: 'POST',
+      auth: `SSWS ${creds.OKTA_API_TOKEN_ACME_DEV}`,
+      body: { principalId: '0oaDemoSyncApp000001', principalType: 'OAUTH_CLIENT', defaultPercentage: 33 },
+    });
+    expect(prl.status).toBe(201);
+    await first.stop();
+
+    const text = readFileSync(statePath, 'utf8');
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    for (const secret of [token, creds.OKTA_API_TOKEN_ACME_DEV, creds.OKTA_API_TOKEN_ACME_PROD])
+      expect(text).not.toContain(secret);
+    expect(text).not.toContain('PRIVATE KEY');
+    expect(text).not.toMatch(/"d":/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    // A seed given now is ignored: an existing state wins.
+    const second = await startEmulator({ quiet: true, statePath, seed: { accounts: [], orgs: [] } });
+    try {
+      const again = second.credentials();
+      expect(again.OKTA_AERIAL_PRIVATE_KEY).toBe(creds.OKTA_AERIAL_PRIVATE_KEY);
+      expect(again.OKTA_API_TOKEN_ACME_DEV).toBe(creds.OKTA_API_TOKEN_ACME_DEV);
+      const base = `${again.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1`;
+      const org = await call(`${base}/orgs/00oDemoAcmeProd00001`, { auth: `Bearer ${token}` });
+      expect(org.status).toBe(200);
+      const entity = await call(
+        `${again.OKTA_ORG_URL_ACME_DEV}/api/v1/principal-rate-limits/${prl.body.id}`,
+        {
+          auth: `SSWS ${again.OKTA_API_TOKEN_ACME_DEV}`,
+        },
+      );
+      expect(entity.body.defaultPercentage).toBe(33);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('refuses a state whose key file is gone, with a message that says what to do', async () => {
+    const statePath = join(dir, 'lost-key.json');
+    const emu = await startEmulator({ quiet: true, statePath });
+    await emu.stop();
+    rmSync(`${statePath}.key`);
+    await expect(startEmulator({ quiet: true, statePath })).rejects.toThrow(
+      /key file .* is missing.*delete the state file/,
+    );
+  });
+
+  it('refuses a file that is not an emulator state', async () => {
+    const statePath = join(dir, 'junk.json');
+    writeFileSync(statePath, '{"hello":1}');
+    await expect(startEmulator({ quiet: true, statePath })).rejects.toThrow(/not an emulator state file/);
+  });
+});
+
+describe('seed validation', () => {
+  it('accepts the demo seed', () => {
+    expect(() => validateSeed(demoSeed())).not.toThrow();
+  });
+
+  it('names every bad field path in one error', () => {
+    const seed = demoSeed() as unknown as {
+      accounts: Record<string, unknown>[];
+      orgs: Record<string, unknown>[];
+    };
+    seed.accounts[0].id = 'Not-An-Id';
+    seed.accounts[1].environment = 'staging';
+    seed.orgs[2].domain = 'not a domain';
+    seed.orgs[3].rateLimits = [
+      { principalId: '00TDemoCiToken000001', principalType: 'OAUTH_CLIENT', defaultPercentage: 120 },
+    ];
+    let error: SeedError | undefined;
+    try {
+      validateSeed(seed);
+    } catch (e) {
+      error = e as SeedError;
+    }
+    expect(error).toBeInstanceOf(SeedError);
+    expect(error!.message).toContain('seed.accounts[0].id: must be 27 lowercase letters/digits');
+    expect(error!.message).toContain('seed.accounts[1].environment: must be "production" or "sandbox"');
+    expect(error!.message).toContain('seed.orgs[2].domain: must be a host name');
+    expect(error!.message).toContain('seed.orgs[3].rateLimits[0].principalType: must be SSWS_TOKEN');
+    expect(error!.message).toContain(
+      'seed.orgs[3].rateLimits[0].defaultPercentage: must be an integer 0..100',
+    );
+  });
+
+  it('refuses a bad seed file at start, naming the file or the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-seed-'));
+    try {
+      const notJson = join(dir, 'a.json');
+      writeFileSync(notJson, '{ nope');
+      await expect(startEmulator({ quiet: true, seed: notJson })).rejects.toThrow(
+        /a\.json is not valid JSON/,
+      );
+      const badRef = join(dir, 'b.json');
+      writeFileSync(
+        badRef,
+        JSON.stringify({
+          accounts: [{ id: 'b'.repeat(27), name: 'B', aerialOrgId: '00oMissing', subscribedProducts: [] }],
+          orgs: [],
+        }),
+      );
+      await expect(startEmulator({ quiet: true, seed: badRef })).rejects.toThrow(
+        'seed.accounts[0].aerialOrgId: no org with id 00oMissing in seed.orgs',
+      );
+      await expect(startEmulator({ quiet: true, seed: join(dir, 'missing.json') })).rejects.toThrow(
+        /cannot read seed file/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
