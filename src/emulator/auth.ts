@@ -57,7 +57,7 @@ export async function authenticate(
   const lower = scheme.toLowerCase();
   if (lower !== 'bearer' && lower !== 'dpop') throw unauthorized(core, realmOrg);
   const hash = sha256b64u(value);
-  const token = core.state.tokens.find((t) => t.hash === hash);
+  const token = core.findToken(hash);
   if (!token || token.exp <= core.now()) throw unauthorized(core, realmOrg);
   ctx.clientId = token.clientId;
   if (token.jkt) {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AerialEnvironment } from '../spec/api-types';
 import { seededRandom } from './faults';
-import type { AccountState, EmulatorState, OrgState } from './state';
+import type { AccountState, EmulatorState, OrgState, TokenState } from './state';
 import type { EmulatorStats, FaultConfig, RequestLogEntry } from './types';
 
 /** Resolved options (defaults applied). */
@@ -71,6 +71,8 @@ export class EmulatorCore {
   readonly dpopNonces: { value: string; created: number }[] = [];
   /** Called after every state change (persistence hooks in here). */
   onChange: () => void = () => undefined;
+  /** Index of state.tokens by hash, so a busy benchmark does not scan every token per request. */
+  private tokenIndex?: Map<string, TokenState>;
 
   constructor(
     public state: EmulatorState,
@@ -90,6 +92,20 @@ export class EmulatorCore {
   /** Records that state changed (persisted soon after). */
   changed(): void {
     this.onChange();
+  }
+
+  /** The stored token with this hash, if any (expired ones included). */
+  findToken(hash: string): TokenState | undefined {
+    this.tokenIndex ??= new Map(this.state.tokens.map((t) => [t.hash, t]));
+    return this.tokenIndex.get(hash);
+  }
+
+  /** Stores a new token and drops expired ones. */
+  addToken(token: TokenState): void {
+    const now = this.now();
+    this.state.tokens = this.state.tokens.filter((t) => t.exp > now);
+    this.state.tokens.push(token);
+    this.tokenIndex = new Map(this.state.tokens.map((t) => [t.hash, t]));
   }
 
   /** Replaces the fault rules; a seed in them restarts the random sequence. */

@@ -86,8 +86,7 @@ export async function tokenEndpoint(
   const accessToken = randomBytes(40).toString('base64url');
   const ttl = core.opts.tokenTtlSeconds;
   const account = org.aerialOrg ? core.state.accounts.find((a) => a.aerialOrgId === org.id) : undefined;
-  core.state.tokens = core.state.tokens.filter((t) => t.exp > core.now());
-  core.state.tokens.push({
+  core.addToken({
     hash: sha256b64u(accessToken),
     clientId: client.clientId,
     orgId: org.id,

@@ -238,6 +238,18 @@ describe('Aerial API (demo seed)', () => {
     expect(r.body.errorCode).toBe('E0000006');
   });
 
+  it('lists associated orgs (on the contract, linked or not) with a status filter', async () => {
+    const r = await call(`${base}/associatedOrgs?filter=${encodeURIComponent('status eq "ACTIVE"')}`, {
+      auth: bearer(read),
+    });
+    expect(r.status).toBe(200);
+    const ids = r.body.map((o: { id: string }) => o.id);
+    expect(ids).toContain('00oDemoNoConsent0001');
+    expect(ids).toContain(DEMO.aerialOrgId);
+    expect(ids).not.toContain('00oDemoOtherAcct0001');
+    expect(ids).not.toContain('00oDemoAcmeDev000001'); // deactivated above
+  });
+
   it('counts routes, statuses and writes in stats, and logs requests without secrets', async () => {
     const s = emu.stats();
     expect(s.byRoute['aerial.linkOrg']['200']).toBeGreaterThanOrEqual(2);
