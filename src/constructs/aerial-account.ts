@@ -8,7 +8,8 @@ import {
   type AerialConnectionSpec,
   type AerialEnvironment,
 } from '../spec';
-import { RENDERINGS, isUnresolved, type Rendering } from './lifecycle';
+import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
+import { isUnresolved, type Rendering } from './lifecycle';
 
 /** An Aerial account connection that AerialOrg and ProductAssignment render into their specs. */
 export interface IAerialAccount {
@@ -90,28 +91,6 @@ export interface AerialAccountProps {
    * @default - `node '<relative path to this package's bin/okta-aerial.js>'`, or the 'okta-aerial:hookCommand' context
    */
   readonly hookCommand?: string;
-}
-
-/** Defaults shared with OktaOrg. */
-export const CONNECTION_DEFAULTS = { maxConcurrency: 10, retryDeadlineMs: 300_000 } as const;
-
-/** Checks the props that are not part of the spec: rendering and hookCommand. */
-export function checkRendering(rendering: unknown, hookCommand: unknown): string[] {
-  const problems: string[] = [];
-  if (!RENDERINGS.includes(rendering as Rendering)) {
-    problems.push(
-      `rendering is ${JSON.stringify(rendering)}; use one of ${RENDERINGS.map((r) => `'${r}'`).join(', ')}`,
-    );
-  }
-  if (hookCommand !== undefined && (typeof hookCommand !== 'string' || hookCommand.trim() === '')) {
-    problems.push(`hookCommand is ${JSON.stringify(hookCommand)}; use a command such as 'okta-aerial'`);
-  }
-  return problems;
-}
-
-/** Drops one trailing slash so `${baseUrl}/${accountId}` never has two. */
-export function trimSlash(url: string): string {
-  return isUnresolved(url) ? url : url.replace(/\/+$/, '');
 }
 
 /**

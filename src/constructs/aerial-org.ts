@@ -11,6 +11,7 @@ import {
   type RemovalPolicy,
 } from '../spec';
 import type { IAerialAccount } from './aerial-account';
+import { orgKey } from './connection';
 import { isUnresolved, renderLifecycle } from './lifecycle';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
@@ -19,8 +20,8 @@ export interface IAerialOrgRef {
   readonly account: IAerialAccount;
   /** How the org is named: by id, or by domain and cell. */
   readonly orgRef: OrgRefSpec;
-  /** What must be deployed before resources of this org (the link), when managed in this stack. */
-  readonly linkResource?: ITerraformDependable;
+  /** What must be deployed before resources of this org (its link), when it is managed in this stack. */
+  readonly configResource?: ITerraformDependable;
 }
 
 /** Props of {@link AerialOrg}. */
@@ -93,7 +94,6 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
   readonly identityResource: TerraformResource;
   /** The config resource: carries the apply hook that links the org and sets its status. */
   readonly configResource: TerraformResource;
-  readonly linkResource: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: AerialOrgProps) {
     super(scope, id);
@@ -127,15 +127,7 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;
-    this.linkResource = lifecycle.config;
   }
-}
-
-/** The natural key of an org in an account, as dotted spec paths (the null_resource triggers). */
-export function orgKey(accountId: string, org: OrgRefSpec): Record<string, string> {
-  return 'orgId' in org
-    ? { 'account.accountId': accountId, 'org.orgId': org.orgId }
-    : { 'account.accountId': accountId, 'org.domain': org.domain, 'org.cell': org.cell };
 }
 
 /** The org ref of the props; a mix of both forms is kept as given so validation names it. */

@@ -6,7 +6,7 @@ import {
   type OrgAuthSpec,
   type OrgConnectionSpec,
 } from '../spec';
-import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './aerial-account';
+import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
 import { isUnresolved, type Rendering } from './lifecycle';
 
 /** An org management API connection that PrincipalRateLimit renders into its spec. */
@@ -95,7 +95,7 @@ export class OktaOrg extends Construct implements IOktaOrg {
 
   constructor(scope: Construct, id: string, props: OktaOrgProps) {
     super(scope, id);
-    this.orgUrl = typeof props.orgUrl === 'string' ? trimSlash(props.orgUrl) : props.orgUrl;
+    this.orgUrl = trimSlash(props.orgUrl);
     this.rendering = props.rendering ?? 'terraform_data';
     this.hookCommand = props.hookCommand;
     const problems: string[] = [];

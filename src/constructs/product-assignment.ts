@@ -8,7 +8,8 @@ import {
   type ProductAssignmentSpec,
   type RemovalPolicy,
 } from '../spec';
-import { orgKey, type IAerialOrgRef } from './aerial-org';
+import type { IAerialOrgRef } from './aerial-org';
+import { orgKey } from './connection';
 import { isUnresolved, renderLifecycle } from './lifecycle';
 import { claimUniqueKey } from './unique-key';
 
@@ -67,7 +68,7 @@ export class ProductAssignment extends Construct {
       configSpec: spec,
       state: { productIds: spec.productIds },
       // The org must be linked before its products are set, and on destroy they go before the org does.
-      dependsOn: props.org.linkResource ? [props.org.linkResource] : undefined,
+      dependsOn: props.org.configResource ? [props.org.configResource] : undefined,
       subject,
     });
     this.identityResource = lifecycle.identity;
