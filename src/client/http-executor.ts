@@ -150,7 +150,7 @@ export class HttpExecutor implements Executor {
 
   constructor(
     private readonly ref: ConnectionRef,
-    options: ClientOptions = {},
+    options: ClientOptions & { readonly debug?: boolean } = {},
   ) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.now = options.now ?? Date.now;
@@ -159,7 +159,8 @@ export class HttpExecutor implements Executor {
     this.service = ref.kind === 'aerial' ? 'aerial' : 'org';
     this.base = checkUrl(baseUrlOf(ref), ref.kind === 'aerial' ? 'baseUrl' : 'orgUrl');
     this.secrets = secretsOf(ref);
-    this.log = makeLogger(options, this.secrets);
+    // The deploy agent decides per call whether lines are kept, so it asks for all of them.
+    this.log = makeLogger(options, this.secrets, options.debug ? { OKTA_AERIAL_DEBUG: '1' } : process.env);
 
     const lkey = limiterKey(ref);
     let limiter = limiters.get(lkey);

@@ -17,3 +17,12 @@ export type { RetryPolicy, RetryContext, RetryDecision, RetryPlan, FailureKind }
 export { parseLinkHeader, nextLink } from './link-header';
 export type { ParsedLink } from './link-header';
 export { redact } from './redact';
+export type {
+  Account,
+  LinkOrgRequest,
+  Org,
+  OrgStatus,
+  PrincipalRateLimitEntity,
+  PrincipalType,
+  Product,
+} from '../spec/api-types';

@@ -1,6 +1,36 @@
-/** Hook side of the deploy agent (placeholder until the agent lands: always falls back in-process). */
+/**
+ * Hook side of the deploy agent. Connects to the per-user agent socket, starting the agent (detached,
+ * stdio closed, unref'd, so Terraform never waits for it) when nobody answers, and sends API calls to it as
+ * small JSON messages. Deliberately light: node built-ins plus the client's axios-free modules only, so a
+ * hook process does not pay for loading axios, axios-retry or jose.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { resolve } from 'node:path';
 import type { ClientLogger } from '../debug-log';
-import type { ClientOptions, ConnectionRef, Executor } from '../types';
+import { createOktaApiError, errorFromRecord, type ErrorRecord } from '../errors';
+import type {
+  ApiRequest,
+  ApiResponse,
+  ClientCounters,
+  ClientOptions,
+  ConnectionRef,
+  Executor,
+} from '../types';
+import { agentDir, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
+import { readLines, send, type AgentReply, type AgentRequest } from './protocol';
+
+/** How long a hook waits for a freshly started agent. */
+const START_WAIT_MS = 2_000;
+/** A start marker older than this is stale (its starter died). */
+const SPAWN_LOCK_STALE_MS = 3_000;
+/** Environment passed to the agent: never the hook's secrets, only what reaching the API needs. */
+const AGENT_ENV =
+  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|LANG|LC_ALL|NODE_EXTRA_CA_CERTS|NODE_OPTIONS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|OKTA_AERIAL_AGENT_DIR|OKTA_AERIAL_AGENT_IDLE_MS|SYSTEMROOT)$/;
+
+/** The agent went away with calls in flight. */
+class AgentLostError extends Error {}
 
 /** A connection to the deploy agent shared by every client of this process. */
 export interface AgentSession {
@@ -8,7 +38,249 @@ export interface AgentSession {
   close(): Promise<void>;
 }
 
-/** Connects to (or starts) the deploy agent. */
-export async function connectAgent(_opts: { log: ClientLogger }): Promise<AgentSession | undefined> {
-  return undefined;
+/** What {@link connectAgent} needs. */
+export interface ConnectOptions {
+  readonly log: ClientLogger;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.removeAllListeners('error');
+      done(s);
+    });
+    s.once('error', () => {
+      s.destroy();
+      done(undefined);
+    });
+  });
+}
+
+/** Starts the agent unless another hook is doing so right now (a fresh start marker exists). */
+function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
+  const lock = spawnLockPath(dir);
+  try {
+    closeSync(openSync(lock, 'wx', 0o600));
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs < SPAWN_LOCK_STALE_MS) return;
+      unlinkSync(lock);
+      closeSync(openSync(lock, 'wx', 0o600));
+    } catch {
+      return; // another hook won the race to start it
+    }
+  }
+  const bin = resolve(__dirname, '..', '..', '..', 'bin', 'okta-aerial.js');
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (AGENT_ENV.test(k)) childEnv[k] = v;
+  childEnv.OKTA_AERIAL_AGENT_DIR = dir;
+  const child = spawn(process.execPath, [bin, 'agent', '--dir', dir], {
+    detached: true,
+    stdio: 'ignore',
+    env: childEnv,
+    cwd: dir,
+  });
+  child.on('error', () => {}); // reported as "could not start" by the connect loop
+  child.unref();
+}
+
+/** Connects to the deploy agent, starting it if needed; rejects (so the caller falls back) when it cannot. */
+export async function connectAgent(opts: ConnectOptions): Promise<AgentSession> {
+  const env = opts.env ?? process.env;
+  const dir = agentDir(env);
+  ensurePrivateDir(dir);
+  const path = socketPath(dir);
+  let socket = await tryConnect(path);
+  if (!socket) {
+    startAgent(dir, env);
+    const until = Date.now() + START_WAIT_MS;
+    while (!socket && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 25));
+      socket = await tryConnect(path);
+    }
+  }
+  if (!socket) throw new Error(`it did not answer on ${path} within ${START_WAIT_MS / 1000} s`);
+  opts.log.debug(`using the deploy agent at ${path}`);
+  return new Session(socket, opts, () => connectAgent(opts));
+}
+
+/** A request without its id (the session numbers them). */
+type AgentRequestBody = AgentRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+type Pending = { resolve: (r: AgentReply) => void; reject: (e: Error) => void };
+
+class Session implements AgentSession {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly opened = new Set<string>();
+  private lost = false;
+  private replacement?: Promise<Session | undefined>;
+
+  constructor(
+    private socket: Socket,
+    private readonly opts: ConnectOptions,
+    private readonly reconnect: () => Promise<AgentSession>,
+  ) {
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
+    socket.unref();
+    readLines(socket, (msg) => {
+      const reply = msg as AgentReply;
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) socket.unref();
+      p.resolve(reply);
+    });
+    const fail = (): void => {
+      this.lost = true;
+      const err = new AgentLostError('the deploy agent closed the connection');
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    socket.on('close', fail);
+    socket.on('error', fail);
+  }
+
+  /** Sends one message and waits for its reply. */
+  async request(msg: AgentRequestBody): Promise<AgentReply> {
+    if (this.lost) throw new AgentLostError('the deploy agent connection is closed');
+    const id = this.nextId++;
+    return new Promise<AgentReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Keep the process alive only while calls are in flight, so an idle hook exits at once.
+      this.socket.ref();
+      send(this.socket, { ...msg, id } as AgentRequest);
+    });
+  }
+
+  async ensureOpen(key: string, ref: ConnectionRef): Promise<void> {
+    if (this.opened.has(key)) return;
+    const r = await this.request({ t: 'open', key, ref });
+    if (!r.ok) throw errorFromRecord(r.error);
+    this.opened.add(key);
+  }
+
+  get isLost(): boolean {
+    return this.lost;
+  }
+
+  /** A fresh session after the agent went away (restarting it), or undefined when that fails. */
+  renew(): Promise<Session | undefined> {
+    this.replacement ??= this.reconnect().then(
+      (s) => s as Session,
+      () => undefined,
+    );
+    return this.replacement;
+  }
+
+  executor(ref: ConnectionRef, key: string, options: ClientOptions): Executor {
+    return new AgentExecutor(this, ref, key, options, this.opts.log);
+  }
+
+  async close(): Promise<void> {
+    this.lost = true;
+    this.socket.end();
+    this.socket.destroy();
+    const r = this.replacement && (await this.replacement);
+    await r?.close();
+  }
+}
+
+/** Executes calls in the agent; falls back to an in-process stack when the agent is gone and cannot restart. */
+class AgentExecutor implements Executor {
+  readonly counters: ClientCounters = {
+    requests: 0,
+    retries: 0,
+    throttled: 0,
+    maxInFlight: 0,
+    tokensFetched: 0,
+    window: 0,
+  };
+  private fallback?: Executor;
+
+  constructor(
+    private session: Session,
+    private readonly ref: ConnectionRef,
+    private readonly key: string,
+    private readonly options: ClientOptions,
+    private readonly log: ClientLogger,
+  ) {}
+
+  async execute(req: ApiRequest): Promise<ApiResponse> {
+    if (this.fallback) return this.fallback.execute(req);
+    try {
+      return await this.callAgent(req);
+    } catch (e) {
+      if (!(e instanceof AgentLostError)) throw e;
+      // The agent died mid-call. A GET or PUT is safe to send again; a POST may have been sent, so it is
+      // reported as a retryable network error rather than repeated.
+      if (req.method === 'POST') {
+        throw createOktaApiError({
+          operation: req.operation,
+          attempts: 1,
+          service: this.ref.kind === 'aerial' ? 'aerial' : 'org',
+          code: 'ECONNLOST',
+          transportMessage: e.message,
+        });
+      }
+      const next = await this.session.renew();
+      if (next) {
+        this.session = next;
+        try {
+          return await this.callAgent(req);
+        } catch (again) {
+          if (!(again instanceof AgentLostError)) throw again;
+        }
+      }
+      this.log.warn(
+        'warning: the deploy agent went away and could not be restarted; calling the API from this process',
+      );
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on this rare path
+      const { HttpExecutor } = require('../http-executor') as typeof import('../http-executor');
+      this.fallback = new HttpExecutor(this.ref, this.options);
+      return this.fallback.execute(req);
+    }
+  }
+
+  async sharedCounters(): Promise<ClientCounters> {
+    if (this.fallback) return this.fallback.sharedCounters();
+    await this.session.ensureOpen(this.key, this.ref);
+    const r = await this.session.request({ t: 'counters', key: this.key });
+    if (!r.ok) throw errorFromRecord(r.error);
+    return { ...r.counters! };
+  }
+
+  private async callAgent(req: ApiRequest): Promise<ApiResponse> {
+    await this.session.ensureOpen(this.key, this.ref);
+    const reply = await this.session.request({ t: 'call', key: this.key, req, debug: this.log.debugging });
+    for (const line of reply.log ?? []) this.log.debug(line);
+    if (reply.counters) {
+      this.counters.maxInFlight = reply.counters.maxInFlight;
+      this.counters.tokensFetched = reply.counters.tokensFetched;
+      this.counters.window = reply.counters.window;
+    }
+    if (!reply.ok) {
+      const err = errorFromRecord(reply.error as ErrorRecord);
+      this.counters.requests += err.attempts;
+      this.counters.retries += Math.max(0, err.attempts - 1);
+      if (err.status === 429) this.counters.throttled += err.attempts;
+      throw err;
+    }
+    const res = reply.res!;
+    this.counters.requests += res.attempts;
+    this.counters.retries += res.retries;
+    this.counters.throttled += res.throttled;
+    return res;
+  }
+}
+
+/** For tests: the folder and socket a client would use with this environment. */
+export function agentLocation(env: NodeJS.ProcessEnv = process.env): { dir: string; socket: string } {
+  const dir = agentDir(env);
+  return { dir, socket: socketPath(dir) };
 }

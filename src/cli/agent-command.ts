@@ -1,0 +1,45 @@
+/**
+ * `okta-aerial agent`: runs the shared deploy agent in the foreground. Hooks start it on their own
+ * (detached, stdio closed); running it by hand is for debugging (`--verbose` prints its life cycle).
+ */
+import { parseFlags } from './output';
+
+const USAGE = `usage: okta-aerial agent [--dir DIR] [--idle-ms N] [--verbose]
+
+Runs the shared deploy agent that every okta-aerial hook of this user sends its API calls to, so the
+concurrency cap, the OAuth token and the connections are shared across processes. Started automatically.
+  --dir DIR      folder of the agent socket (default: $OKTA_AERIAL_AGENT_DIR, else <tmpdir>/okta-aerial-<uid>)
+  --idle-ms N    exit after N ms without calls (default: $OKTA_AERIAL_AGENT_IDLE_MS, else 60000)
+  --verbose      print start and stop to stderr
+`;
+
+/** Entry point of `okta-aerial agent`. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const { flags } = parseFlags(argv, { dir: 'string', 'idle-ms': 'number', verbose: 'boolean' });
+  const { agentDir } = await import('../client/agent/paths');
+  const { startAgentServer, AgentAlreadyRunningError } = await import('../client/agent/agent-server');
+  const envIdle = Number(env.OKTA_AERIAL_AGENT_IDLE_MS);
+  const idleMs =
+    (flags['idle-ms'] as number | undefined) ?? (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : 60_000);
+  const dir = (flags.dir as string | undefined) ?? agentDir(env);
+  const log = flags.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+  try {
+    const agent = await startAgentServer({ dir, idleMs, log });
+    const stop = (): void => void agent.close();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    await agent.stopped;
+    return 0;
+  } catch (e) {
+    // Losing the race to another agent is the normal way for a second starter to end.
+    if (e instanceof AgentAlreadyRunningError) {
+      log?.(e.message);
+      return 0;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * The deploy agent: one process per user and package version that runs the API calls of every hook on
+ * the machine. It keeps one in-process stack per connection (credential hash included) and one limiter per
+ * environment and account, so the concurrency cap, the token and the keep-alive connections are shared by
+ * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { checkConnection, connectionKey } from '../connection';
+import { createOktaApiError, OktaApiError } from '../errors';
+import { closeInProcess, HttpExecutor } from '../http-executor';
+import type { ConnectionRef } from '../types';
+import { ensurePrivateDir, socketPath, spawnLockPath } from './paths';
+import { readLines, send, type AgentRequest } from './protocol';
+
+/** Options of {@link startAgentServer}. */
+export interface AgentServerOptions {
+  readonly dir: string;
+  /** Exit after this long without calls. @default 60000 */
+  readonly idleMs?: number;
+  /** Diagnostics (never secrets). */
+  readonly log?: (line: string) => void;
+}
+
+/** A running agent. */
+export interface RunningAgent {
+  readonly socketPath: string;
+  /** Resolves when the agent has stopped (idle, replaced, or closed). */
+  readonly stopped: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Another agent already serves this socket. */
+export class AgentAlreadyRunningError extends Error {}
+
+const calls = new AsyncLocalStorage<{ debug: boolean; lines: string[] }>();
+
+function probe(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      done(true);
+    });
+    s.once('error', () => done(false));
+  });
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    server.once('error', onError);
+    server.listen(path, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Binds the socket: exactly one agent wins; a stale socket (nobody answering) is removed first. */
+async function bind(server: Server, path: string): Promise<void> {
+  try {
+    await listen(server, path);
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+  }
+  if (await probe(path)) throw new AgentAlreadyRunningError(`an agent already answers on ${path}`);
+  // Stale socket from a crashed agent: remove it only if it is still the same file we probed.
+  const before = lstatSync(path, { throwIfNoEntry: false });
+  if (before?.isSocket()) {
+    const now = lstatSync(path, { throwIfNoEntry: false });
+    if (now && now.ino === before.ino) unlinkSync(path);
+  }
+  try {
+    await listen(server, path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new AgentAlreadyRunningError(`another agent started on ${path}`);
+    throw e;
+  }
+}
+
+/** Starts the agent on the socket of `dir`; rejects with AgentAlreadyRunningError when one is already there. */
+export async function startAgentServer(opts: AgentServerOptions): Promise<RunningAgent> {
+  const idleMs = opts.idleMs ?? 60_000;
+  const log = opts.log ?? (() => {});
+  ensurePrivateDir(opts.dir);
+  const path = socketPath(opts.dir);
+  const executors = new Map<string, HttpExecutor>();
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let lastActivity = Date.now();
+  let closing = false;
+
+  const executorFor = (key: string): HttpExecutor | undefined => executors.get(key);
+
+  const handle = async (socket: Socket, msg: AgentRequest): Promise<void> => {
+    lastActivity = Date.now();
+    switch (msg.t) {
+      case 'ping':
+        return send(socket, { id: msg.id, ok: true, pid: process.pid });
+      case 'open': {
+        try {
+          checkConnection(msg.ref);
+          const key = connectionKey(msg.ref as ConnectionRef);
+          if (key !== msg.key)
+            throw new Error('connection key mismatch (hook and agent of different builds?)');
+          if (!executors.has(key)) {
+            executors.set(
+              key,
+              new HttpExecutor(msg.ref, {
+                log: (line) => {
+                  const call = calls.getStore();
+                  if (call?.debug) call.lines.push(line);
+                },
+                debug: true,
+              }),
+            );
+          }
+          return send(socket, { id: msg.id, ok: true });
+        } catch (e) {
+          const err = createOktaApiError({
+            operation: 'open connection in the deploy agent',
+            attempts: 0,
+            service: 'aerial',
+            code: 'ECONFIG',
+            transportMessage: (e as Error).message,
+          });
+          return send(socket, { id: msg.id, ok: false, error: err.toRecord() });
+        }
+      }
+      case 'counters': {
+        const ex = executorFor(msg.key);
+        if (!ex) return send(socket, { id: msg.id, ok: false, unknownKey: true, error: unknownKey(msg.key) });
+        return send(socket, { id: msg.id, ok: true, counters: await ex.sharedCounters() });
+      }
+      case 'call': {
+        const ex = executorFor(msg.key);
+        if (!ex) return send(socket, { id: msg.id, ok: false, unknownKey: true, error: unknownKey(msg.key) });
+        const call = { debug: msg.debug === true, lines: [] as string[] };
+        inFlight++;
+        try {
+          const res = await calls.run(call, () => ex.execute(msg.req));
+          send(socket, {
+            id: msg.id,
+            ok: true,
+            res,
+            counters: await ex.sharedCounters(),
+            log: call.lines.length ? call.lines : undefined,
+          });
+        } catch (e) {
+          const err =
+            e instanceof OktaApiError
+              ? e
+              : createOktaApiError({
+                  operation: msg.req.operation,
+                  attempts: 0,
+                  service: 'aerial',
+                  code: 'EAGENT',
+                  transportMessage: (e as Error).message,
+                });
+          send(socket, {
+            id: msg.id,
+            ok: false,
+            error: err.toRecord(),
+            counters: await ex.sharedCounters(),
+            log: call.lines.length ? call.lines : undefined,
+          });
+        } finally {
+          inFlight--;
+          lastActivity = Date.now();
+        }
+        return;
+      }
+    }
+  };
+
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    readLines(socket, (msg) => {
+      void handle(socket, msg as AgentRequest);
+    });
+  });
+
+  await bind(server, path);
+  chmodSync(path, 0o600);
+  const ino = lstatSync(path).ino;
+  try {
+    unlinkSync(spawnLockPath(opts.dir));
+  } catch {
+    // no start marker: started by hand
+  }
+  log(`okta-aerial agent ${process.pid} listening on ${path} (idle exit after ${idleMs} ms)`);
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+
+  const stop = async (why: string): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    clearInterval(timer);
+    log(`okta-aerial agent ${process.pid} stopping: ${why}`);
+    await new Promise<void>((r) => server.close(() => r()));
+    // Only remove the socket file if it is still ours (a newer agent may have replaced it).
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st && st.ino === ino) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    for (const s of sockets) s.destroy();
+    closeInProcess();
+    resolveStopped();
+  };
+
+  let replaced = false;
+  const timer = setInterval(
+    () => {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      // Our socket file was removed or replaced: stop taking calls; exit once the current ones finish.
+      if (!replaced && (!st || st.ino !== ino)) {
+        replaced = true;
+        server.close();
+      }
+      if (inFlight === 0 && (replaced || Date.now() - lastActivity >= idleMs))
+        void stop(replaced ? 'socket replaced' : 'idle');
+    },
+    Math.min(1_000, Math.max(50, idleMs / 4)),
+  );
+  timer.unref();
+
+  return { socketPath: path, stopped, close: () => stop('closed') };
+}
+
+function unknownKey(key: string) {
+  return createOktaApiError({
+    operation: `call for connection ${key.slice(0, 8)}`,
+    attempts: 0,
+    service: 'aerial',
+    code: 'EUNKNOWNCONN',
+    transportMessage: 'connection not opened',
+  }).toRecord();
+}

@@ -1,0 +1,40 @@
+/**
+ * Where the deploy agent lives: a private 0700 folder per user (OKTA_AERIAL_AGENT_DIR, else
+ * `${tmpdir}/okta-aerial-${uid}`) holding a socket named after the package version, so hooks of one
+ * version never talk to an agent of another. The folder is checked before use: a folder another user owns,
+ * or one others can read, could let them impersonate the agent and receive private keys.
+ */
+import { lstatSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_VERSION } from '../version';
+
+/** The agent folder for this user. */
+export function agentDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.OKTA_AERIAL_AGENT_DIR || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`);
+}
+
+/** Creates the folder if missing (0700) and refuses one that is not private to this user. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory())
+    throw new Error(`agent folder ${dir} is not a directory (a symlink is not accepted)`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid)
+    throw new Error(`agent folder ${dir} belongs to uid ${st.uid}, not to this user (${uid})`);
+  if ((st.mode & 0o077) !== 0)
+    throw new Error(
+      `agent folder ${dir} is accessible to other users (mode ${(st.mode & 0o777).toString(8)}); it must be 700`,
+    );
+}
+
+/** The socket of this package version's agent. */
+export function socketPath(dir: string): string {
+  return join(dir, `agent-${PACKAGE_VERSION}.sock`);
+}
+
+/** A short-lived marker that one hook is already starting the agent (stale after a few seconds). */
+export function spawnLockPath(dir: string): string {
+  return join(dir, `agent-${PACKAGE_VERSION}.starting`);
+}

@@ -1,0 +1,76 @@
+/**
+ * The deploy agent's wire protocol: one JSON object per line over a private Unix socket.
+ * Hook → agent: `open` (register a connection, secrets included, once per socket), `call`, `counters`.
+ * Agent → hook: `{ id, ok, ... }` replies. Errors travel as {@link ErrorRecord}s and are rebuilt by the same
+ * factory on the hook side, so they read the same as in-process errors.
+ */
+import type { Socket } from 'node:net';
+import type { ErrorRecord } from '../errors';
+import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
+
+/** Messages a hook sends. */
+export type AgentRequest =
+  | { readonly id: number; readonly t: 'open'; readonly key: string; readonly ref: ConnectionRef }
+  | {
+      readonly id: number;
+      readonly t: 'call';
+      readonly key: string;
+      readonly req: ApiRequest;
+      readonly debug?: boolean;
+    }
+  | { readonly id: number; readonly t: 'counters'; readonly key: string }
+  | { readonly id: number; readonly t: 'ping' };
+
+/** Replies of the agent. */
+export type AgentReply =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly res?: ApiResponse;
+      readonly counters?: ClientCounters;
+      readonly log?: string[];
+      readonly pid?: number;
+    }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: ErrorRecord;
+      readonly counters?: ClientCounters;
+      readonly log?: string[];
+      readonly unknownKey?: boolean;
+    };
+
+/** Largest accepted line, so a confused peer cannot make the other side buffer without end. */
+const MAX_LINE = 8 * 1024 * 1024;
+
+/** Calls `onMessage` with each JSON line received on the socket. */
+export function readLines(socket: Socket, onMessage: (msg: unknown) => void): void {
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (buffer.length > MAX_LINE) {
+      socket.destroy(new Error('agent message too large'));
+      return;
+    }
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (!line.trim()) continue;
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        socket.destroy(new Error('agent protocol error: a line is not JSON'));
+        return;
+      }
+      onMessage(msg);
+    }
+  });
+}
+
+/** Sends one message. */
+export function send(socket: Socket, msg: AgentRequest | AgentReply): void {
+  if (!socket.destroyed) socket.write(`${JSON.stringify(msg)}\n`);
+}

@@ -1,0 +1,210 @@
+/**
+ * The cross-process deploy agent, with real child processes and the built CLI (lib/ is built once here).
+ * Bars of issue 3: (a) the cap holds across 40 processes, (b) one token for all of them, (c) nothing secret
+ * on disk, (d) a crashed agent or stale socket does not block a later run, (e) calls still work, with a
+ * warning, when the agent cannot start.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningEmulator } from '../../src/emulator';
+import { closeClients, openAerialClient } from '../../src/client';
+import { agentLocation } from '../../src/client/agent/agent-client';
+import { aerialConnection, DEMO, emulator } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const ACCOUNT_KEY = `production/${DEMO.accountId}`;
+
+/** What each child process runs: a few calls through the agent, then it reports its counters. */
+const CHILD = `
+const { openAerialClient, closeClients } = require(${JSON.stringify(join(ROOT, 'lib', 'client'))});
+const c = JSON.parse(process.env.TEST_CREDS);
+const client = openAerialClient({ accountId: c.OKTA_AERIAL_ACCOUNT_ID, baseUrl: c.OKTA_AERIAL_BASE_URL, tokenUrl: c.OKTA_AERIAL_TOKEN_URL,
+  clientId: c.OKTA_AERIAL_CLIENT_ID, privateKey: c.OKTA_AERIAL_PRIVATE_KEY, keyId: c.OKTA_AERIAL_KEY_ID });
+Promise.all([client.getAccount(), client.getOrg('${DEMO.aerialOrgId}'), client.listSubscribedProducts()])
+  .then(async () => {
+    const axios = Object.keys(require.cache).some((k) => /node_modules[\\\\/](axios|jose)/.test(k));
+    process.stdout.write(JSON.stringify({ counters: client.counters, heavyLoaded: axios }));
+    await closeClients();
+  })
+  .catch((e) => { process.stderr.write(String(e && e.message)); process.exitCode = 1; });
+`;
+
+function runChild(env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** Asks the agent on a socket for its pid (undefined when none answers). */
+function agentPid(socket: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const s = connect(socket);
+    s.once('error', () => resolve(undefined));
+    s.once('connect', () => s.write('{"id":1,"t":"ping"}\n'));
+    s.setEncoding('utf8');
+    let buf = '';
+    s.on('data', (d: string) => {
+      buf += d;
+      if (buf.includes('\n')) {
+        s.destroy();
+        resolve((JSON.parse(buf.split('\n')[0]) as { pid?: number }).pid);
+      }
+    });
+  });
+}
+
+async function stopAgent(dir: string): Promise<void> {
+  const { socket } = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir });
+  const pid = existsSync(socket) ? await agentPid(socket) : undefined;
+  if (pid) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+describe('deploy agent (cross-process)', () => {
+  let emu: RunningEmulator;
+  let base: string;
+  const dirs: string[] = [];
+  const savedEnv = { dir: process.env.OKTA_AERIAL_AGENT_DIR, noAgent: process.env.OKTA_AERIAL_NO_AGENT };
+  const newDir = (): string => {
+    const d = mkdtempSync(join(base, 'a'));
+    chmodSync(d, 0o700);
+    dirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    // The agent runs from lib/ (bin/okta-aerial.js); build it once. Errors in files of other in-progress
+    // work do not stop tsc from emitting, so only the presence of the agent command is checked.
+    try {
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')],
+        { stdio: 'ignore' },
+      );
+    } catch {
+      // see above
+    }
+    if (!existsSync(join(ROOT, 'lib', 'cli', 'agent-command.js')))
+      throw new Error('build failed: lib/cli/agent-command.js is missing');
+    base = mkdtempSync(join(tmpdir(), 'oa-agent-'));
+    emu = await emulator({ latencyMs: 50 });
+    delete process.env.OKTA_AERIAL_NO_AGENT;
+  }, 120_000);
+
+  afterEach(() => closeClients());
+
+  afterAll(async () => {
+    for (const d of dirs) await stopAgent(d);
+    await emu.stop();
+    process.env.OKTA_AERIAL_AGENT_DIR = savedEnv.dir;
+    if (savedEnv.dir === undefined) delete process.env.OKTA_AERIAL_AGENT_DIR;
+    if (savedEnv.noAgent !== undefined) process.env.OKTA_AERIAL_NO_AGENT = savedEnv.noAgent;
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('keeps 40 processes under the cap with one token, without loading axios or jose in them', async () => {
+    emu.reset();
+    const dir = newDir();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OKTA_AERIAL_AGENT_DIR: dir,
+      TEST_CREDS: JSON.stringify(emu.credentials()),
+    };
+    delete env.OKTA_AERIAL_NO_AGENT;
+    const results = await Promise.all(Array.from({ length: 40 }, () => runChild(env)));
+    expect(results.map((r) => r.err).filter(Boolean)).toEqual([]);
+    expect(results.every((r) => r.code === 0)).toBe(true);
+    const stats = emu.stats();
+    expect(stats.byRoute['aerial.getAccount']['200']).toBe(40);
+    expect(stats.maxInFlight[ACCOUNT_KEY]).toBeLessThanOrEqual(10);
+    expect(stats.tokensIssued[DEMO.aerialClientId]).toBe(1);
+    const reports = results.map(
+      (r) => JSON.parse(r.out) as { counters: { requests: number }; heavyLoaded: boolean },
+    );
+    expect(reports.every((r) => r.heavyLoaded === false && r.counters.requests === 3)).toBe(true);
+    // (c) nothing but the socket (and maybe a start marker) in the private folder; no secrets on disk
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(dir);
+    expect(files.filter((f) => !f.endsWith('.sock') && !f.endsWith('.starting'))).toEqual([]);
+  }, 60_000);
+
+  it('gives the agent-wide counters to any client', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await Promise.all(Array.from({ length: 12 }, () => c.getOrg(DEMO.aerialOrgId)));
+    const shared = await c.sharedCounters();
+    expect(shared).toMatchObject({ requests: 12, tokensFetched: 1 });
+    expect(shared.maxInFlight).toBeLessThanOrEqual(10);
+    expect(c.counters.requests).toBe(12);
+  });
+
+  it('replaces a crashed agent and its stale socket without delay or error', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await c.getAccount();
+    const { socket } = agentLocation();
+    const pid = await agentPid(socket);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL'); // leaves the socket file behind
+    await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(socket)).toBe(true);
+    // the same process carries on (the session restarts the agent) ...
+    await expect(c.getAccount()).resolves.toMatchObject({ id: DEMO.accountId });
+    await closeClients();
+    // ... and so does a fresh one
+    const again = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await expect(again.getOrg(DEMO.aerialOrgId)).resolves.toMatchObject({ id: DEMO.aerialOrgId });
+    const newPid = await agentPid(socket);
+    expect(newPid).toBeGreaterThan(0);
+    expect(newPid).not.toBe(pid);
+  });
+
+  it('falls back in-process with one warning when the agent folder is not private', async () => {
+    const dir = newDir();
+    chmodSync(dir, 0o755);
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const warnings: string[] = [];
+    const c = openAerialClient(aerialConnection(emu), { log: (l) => warnings.push(l) });
+    await expect(c.getAccount()).resolves.toMatchObject({ id: DEMO.accountId });
+    await expect(c.getOrg(DEMO.aerialOrgId)).resolves.toBeDefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /deploy agent is not available .*accessible to other users.*calling the API from this process/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('never leaves a secret in the agent folder or the agent environment', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    process.env.OKTA_AERIAL_PRIVATE_KEY_PLANTED = emu.credentials().OKTA_AERIAL_PRIVATE_KEY;
+    try {
+      await openAerialClient(aerialConnection(emu), { log: () => {} }).getAccount();
+      const pid = await agentPid(agentLocation().socket);
+      if (!existsSync(`/proc/${pid}/environ`)) return; // Linux only
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect(environ).not.toContain('PRIVATE KEY');
+      expect(environ).not.toContain('OKTA_AERIAL_PRIVATE_KEY_PLANTED');
+    } finally {
+      delete process.env.OKTA_AERIAL_PRIVATE_KEY_PLANTED;
+    }
+  });
+});
