@@ -1,6 +1,7 @@
 /** The `okta-aerial emulator` binary: one JSON line when ready, credentials, clean exit on SIGTERM. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -69,6 +70,37 @@ describe('okta-aerial emulator (CLI)', () => {
     });
     expect(code).toBe(0);
     expect(lines).toEqual([]);
+  });
+
+  it('persists state on SIGINT and refuses bad --faults JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
+    try {
+      const state = join(dir, 'state.json');
+      const c = spawn(process.execPath, [BIN, 'emulator', '--state', state, '--faults', '{"rate5xx":0}'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await new Promise<void>((resolve) =>
+        createInterface({ input: c.stdout! }).once('line', () => resolve()),
+      );
+      const code = await new Promise<number | null>((resolve) => {
+        c.once('exit', resolve);
+        c.kill('SIGINT');
+      });
+      expect(code).toBe(0);
+      expect(JSON.parse(readFileSync(state, 'utf8')).format).toBe('okta-aerial-emulator-state');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, [BIN, 'emulator', '--faults', '{"rate429":7}'], { stdio: 'pipe' });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(status).toBe(2);
+    expect(stderr).toContain('faults.rules[0].rate429: must be 0..1');
   });
 
   it('prints usage for --help and refuses unknown options with exit code 2', () => {
