@@ -92,10 +92,9 @@ export async function run(argv: string[]): Promise<number | void> {
     rateLimitPerMinute: positive('rate-limit', 1),
     quiet: flags.quiet === true,
   });
-  process.stdout.write(
-    JSON.stringify({ url: emulator.url, pid: process.pid, admin: `${emulator.url}/__admin` }) + '\n',
-  );
-  return new Promise<number>((resolve) => {
+  // Handlers go in before the ready line: a supervisor may signal the moment it reads it, and a signal
+  // landing between the write and the handler would kill the process without saving state.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return;
@@ -108,9 +107,13 @@ export async function run(argv: string[]): Promise<number | void> {
         },
       );
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
+  process.stdout.write(
+    JSON.stringify({ url: emulator.url, pid: process.pid, admin: `${emulator.url}/__admin` }) + '\n',
+  );
+  return stopped;
 }
 
 async function credentials(argv: string[]): Promise<number> {

@@ -99,7 +99,8 @@ export function requireScope(
   if (caller.kind === 'ssws') return;
   if (anyOf.some((s) => caller.token.scopes.includes(s))) return;
   const realm = realmOrg ? core.orgBase(realmOrg) : core.url;
-  const needed = anyOf[anyOf.length - 1];
+  // Name the least scope that would do (read for reads), as Okta's challenge does.
+  const needed = anyOf[0];
   throw err.forbidden({
     'WWW-Authenticate': `${caller.scheme} authorization_uri="${realm}/oauth2/v1/authorize", realm="${realm}", scope="${needed}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${ctx.url.pathname}"`,
   });

@@ -169,7 +169,7 @@ export function validateSeed(input: unknown): EmulatorSeed {
   if (!isObj(input)) throw new SeedError(['seed: must be a JSON object with "accounts" and "orgs" arrays']);
   const str = (o: Obj, key: string, path: string, re?: RegExp, what?: string, optional = false): void => {
     const v = o[key];
-    if (v === undefined && optional) return;
+    if ((v === undefined || v === null) && optional) return;
     if (typeof v !== 'string' || v === '') return void bad(`${path}.${key}`, 'must be a non-empty string');
     if (re && !re.test(v)) bad(`${path}.${key}`, `must be ${what}`);
   };
@@ -256,9 +256,9 @@ export function validateSeed(input: unknown): EmulatorSeed {
     for (const k of ['contractAccountId', 'consentAccountId', 'linkedAccountId'])
       str(o, k, p, ACCOUNT_ID, '27 lowercase letters/digits', true);
     const ownAccount = typeof o.id === 'string' ? aerialOf.get(o.id) : undefined;
-    if (ownAccount && o.linkedAccountId !== undefined && o.linkedAccountId !== ownAccount)
+    if (ownAccount && o.linkedAccountId != null && o.linkedAccountId !== ownAccount)
       bad(`${p}.linkedAccountId`, `the Aerial org of account ${ownAccount} must be linked to it`);
-    const linked = ownAccount ?? o.linkedAccountId;
+    const linked = ownAccount ?? o.linkedAccountId ?? undefined;
     const subs = subscribed(linked);
     arr(o, 'enabledProducts', p, true).forEach((id, j) => {
       if (typeof id !== 'string')
@@ -357,7 +357,7 @@ export function stateFromSeed(seed: EmulatorSeed, keys: KeyState[], nowMs: numbe
       status: o.status ?? 'ACTIVE',
       createdDate: created,
       aerialOrg: ownAccount !== undefined,
-      contractAccountId: o.contractAccountId ?? ownAccount,
+      contractAccountId: o.contractAccountId ?? ownAccount ?? undefined,
       consent:
         (o.consentAccountId ?? ownAccount)
           ? {
@@ -366,7 +366,7 @@ export function stateFromSeed(seed: EmulatorSeed, keys: KeyState[], nowMs: numbe
               grantedDate: created,
             }
           : undefined,
-      linkedAccountId: ownAccount ?? o.linkedAccountId,
+      linkedAccountId: ownAccount ?? o.linkedAccountId ?? undefined,
       enabledProducts: [...new Set(o.enabledProducts ?? [])],
       principals: (o.principals ?? []).map((p) => ({ ...p })),
       apiTokens: (o.apiTokens ?? []).map((t) => ({

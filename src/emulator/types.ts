@@ -145,11 +145,11 @@ export interface SeedOrg {
   /** ISO date. @default - start time */
   readonly createdDate?: string;
   /** Account whose Okta contract the org is on (it can only be linked to that account). */
-  readonly contractAccountId?: string;
+  readonly contractAccountId?: string | null;
   /** Account the org granted Aerial consent to. */
-  readonly consentAccountId?: string;
+  readonly consentAccountId?: string | null;
   /** Account the org is already linked to. */
-  readonly linkedAccountId?: string;
+  readonly linkedAccountId?: string | null;
   /** Product ids enabled in the org (must be subscribed by the linked account). @default [] */
   readonly enabledProducts?: string[];
   /** API tokens (SSWS_TOKEN) and OAuth apps (OAUTH_CLIENT) that rate limits can apply to. @default [] */

@@ -114,6 +114,34 @@ describe('seed validation', () => {
     );
   });
 
+  it('starts from the documented example seed file and links its org', async () => {
+    const emu = await startEmulator({ quiet: true, seed: join(__dirname, 'fixtures', 'example-seed.json') });
+    try {
+      const creds = emu.credentials();
+      expect(creds.OKTA_AERIAL_ACCOUNT_ID).toBe('0227abcdefghijklmnopqrstuvw');
+      expect(creds.OKTA_AERIAL_CLIENT_ID).toBe('0oaMyAerialClient001');
+      expect(creds.OKTA_AERIAL_SANDBOX_ACCOUNT_ID).toBeUndefined();
+      const token = await bearerToken(creds, {
+        tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+        clientId: creds.OKTA_AERIAL_CLIENT_ID,
+        scope: 'okta.accounts.manage',
+      });
+      const r = await call(`${creds.OKTA_AERIAL_BASE_URL}/${creds.OKTA_AERIAL_ACCOUNT_ID}/api/v1/orgs`, {
+        method: 'POST',
+        auth: `Bearer ${token}`,
+        body: { domain: 'my-prod.okta.com', cell: 'OK1' },
+      });
+      expect([r.status, r.body.id]).toEqual([200, '00oMyProdOrg00000001']);
+      const list = await call(
+        `${creds.OKTA_ORG_URL_MY_PROD}/api/v1/principal-rate-limits?filter=${encodeURIComponent('principalType eq "SSWS_TOKEN"')}`,
+        { auth: `SSWS ${creds.OKTA_API_TOKEN_MY_PROD}` },
+      );
+      expect(list.body).toHaveLength(1);
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it('refuses a bad seed file at start, naming the file or the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-seed-'));
     try {
