@@ -180,6 +180,9 @@ export async function linkOrg(core: EmulatorCore, ctx: RequestContext): Promise<
     throw refuse("The org is not on this account's Okta contract.");
   if (typeof cell === 'string' && cell.toLowerCase() !== org.cell)
     throw err.validation('cell', `cell: the org is in cell ${org.cell}, not ${cell}`);
+  // CONFIRMED (okta-api.md 1.1): the sandbox is connected to OP3 cells only.
+  if (account.environment === 'sandbox' && org.cell !== 'op3')
+    throw refuse('The Aerial sandbox manages orgs in OP3 cells only.');
   if (org.linkedAccountId === account.id) throw refuse('The org is already linked to this account.');
   if (org.linkedAccountId) throw refuse('The org is already linked to another account.');
   if (org.consent?.accountId !== account.id)

@@ -122,7 +122,8 @@ export class EmulatorCore {
 
   log(entry: RequestLogEntry): void {
     this.logEntries.push(entry);
-    if (this.logEntries.length > LOG_CAP) this.logEntries.splice(0, this.logEntries.length - LOG_CAP);
+    // Trim in chunks so a long benchmark does not shift the whole array on every request.
+    if (this.logEntries.length > LOG_CAP + 1000) this.logEntries.splice(0, this.logEntries.length - LOG_CAP);
   }
 
   aerialBase(env: AerialEnvironment): string {
