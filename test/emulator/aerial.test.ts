@@ -1,5 +1,5 @@
 /** Contract tests of the emulated Aerial API (okta-api.md 1.6), over real loopback HTTP. */
-import { startEmulator, DEMO, type EmulatorSeed, type RunningEmulator } from '../../src/emulator';
+import { startEmulator, DEMO, demoSeed, type EmulatorSeed, type RunningEmulator } from '../../src/emulator';
 import { connect } from 'node:net';
 import { bearerToken, call } from './helpers';
 
@@ -386,5 +386,36 @@ describe('List orgs pagination', () => {
     expect(r.body.map((o: { domain: string }) => o.domain)).toEqual(['red-0.okta.com']);
     const bad = await call(`${base}?after=garbage`, { auth });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('Aerial sandbox cells', () => {
+  it('refuses to link an org outside OP3 cells in the sandbox', async () => {
+    const seed = demoSeed();
+    seed.orgs.push({
+      id: '00oSbxOk1Org00000001',
+      domain: 'sbx-ok1.okta.com',
+      cell: 'ok1',
+      contractAccountId: DEMO.sandboxAccountId,
+      consentAccountId: DEMO.sandboxAccountId,
+    });
+    const emu = await startEmulator({ quiet: true, seed });
+    try {
+      const creds = emu.credentials();
+      const token = await bearerToken(creds, {
+        tokenUrl: creds.OKTA_AERIAL_SANDBOX_TOKEN_URL,
+        clientId: creds.OKTA_AERIAL_SANDBOX_CLIENT_ID,
+        scope: 'okta.accounts.manage',
+      });
+      const r = await call(`${creds.OKTA_AERIAL_SANDBOX_BASE_URL}/${DEMO.sandboxAccountId}/api/v1/orgs`, {
+        method: 'POST',
+        auth: `Bearer ${token}`,
+        body: { orgId: '00oSbxOk1Org00000001' },
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.errorCauses[0].errorSummary).toMatch(/OP3/);
+    } finally {
+      await emu.stop();
+    }
   });
 });
