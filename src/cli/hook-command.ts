@@ -5,7 +5,8 @@
  */
 import type { AerialClient, PrincipalRateLimitClient } from '../client';
 import type { HandlerContext, HookAction } from '../handlers/context';
-import { ENV, type AerialConnectionSpec, type OrgConnectionSpec } from '../spec';
+import { ENV, JOURNAL_ENV, type AerialConnectionSpec, type OrgConnectionSpec } from '../spec';
+import { beginApply } from './hook-journal';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';
 
@@ -51,8 +52,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     },
     log,
   };
+  // Only apply is journaled: an interrupted destroy hook leaves its resource in the state, so it runs again anyway.
+  const journalPrefix = action === 'apply' ? env[JOURNAL_ENV] : undefined;
+  const journal = journalPrefix ? beginApply(journalPrefix) : undefined;
   try {
     await handlers.runHandler(action, spec, ctx);
+    journal?.succeeded();
     return 0;
   } catch (err) {
     process.stderr.write(`okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`);

@@ -19,7 +19,14 @@ import {
   type TerraformResource,
 } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import { ENV, type IdentitySpec, type ResourceSpec } from '../spec';
+import {
+  ENV,
+  JOURNAL_ENV,
+  interruptedTrigger,
+  journalPrefix,
+  type IdentitySpec,
+  type ResourceSpec,
+} from '../spec';
 
 /** Which Terraform resource type carries the lifecycle hooks. */
 export type Rendering = 'terraform_data' | 'null_resource';
@@ -154,10 +161,13 @@ function renderTerraformData(
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
-    environment: { [ENV.spec]: '${jsonencode(self.input)}' },
+    environment: { [ENV.spec]: '${jsonencode(self.input)}', ...journalEnvironment(options) },
   };
   const config = new DataResource(scope, 'Config', {
-    triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
+    triggersReplace: {
+      ...escapeLiterals({ key: options.key, state: options.state }),
+      interrupted: interruptedTrigger(options.configSpec.path),
+    },
     input: escapeLiterals(options.configSpec),
     dependsOn: [identity],
     provisioners: [apply],
@@ -208,17 +218,29 @@ function renderNullResource(
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
-    environment: { [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) },
+    environment: {
+      [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)),
+      ...journalEnvironment(options),
+    },
   };
   const config = new NullResource(scope, 'Config', {
     triggers: {
       key: Fn.jsonencode(escapeLiterals(options.key)),
       state: Fn.jsonencode(escapeLiterals(options.state)),
+      interrupted: interruptedTrigger(options.configSpec.path),
     },
     dependsOn: [identity],
     provisioners: [apply],
   });
   return { identity, config };
+}
+
+/**
+ * Where the apply hook keeps its journal (see src/spec/journal.ts): the same path the config resource's
+ * `interrupted` trigger reads, relative to Terraform's root module, which is also the hook's working dir.
+ */
+function journalEnvironment(options: LifecycleOptions): Record<string, string> {
+  return { [JOURNAL_ENV]: `\${path.root}/${journalPrefix(options.configSpec.path)}` };
 }
 
 /** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */

@@ -51,7 +51,8 @@ export interface Org {
 }
 
 /** Body of "link an org" (O2): by org id, or by domain and cell. */
-export type LinkOrgRequest = { readonly orgId: string; readonly cell?: string } | { readonly domain: string; readonly cell: string };
+export type LinkOrgRequest =
+  { readonly orgId: string; readonly cell?: string } | { readonly domain: string; readonly cell: string };
 
 /** A principal rate limit entity of one org. */
 export interface PrincipalRateLimitEntity {

@@ -2,3 +2,4 @@ export * from './api-types';
 export * from './env';
 export * from './spec';
 export * from './validate';
+export * from './journal';

@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataResource } from 'cdktf';
-import { AerialOrg, RemovalPolicy, SpecValidationError } from '../../src';
+import { AerialOrg, RemovalPolicy, SpecValidationError, interruptedTrigger, journalPrefix } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -61,6 +61,7 @@ describe('AerialOrg', () => {
       expect(config.triggers_replace).toEqual({
         key: { 'account.accountId': ACCOUNT_ID, 'org.orgId': ORG_ID },
         state: { status: 'ACTIVE' },
+        interrupted: interruptedTrigger('stack/Prod'),
       });
       expect(config.input).toEqual({
         v: 1,
@@ -83,7 +84,10 @@ describe('AerialOrg', () => {
       expect(exec.command).toMatch(/^node '[^']*bin\/okta-aerial\.js' hook apply$/);
       expect(exec.command).not.toContain(ORG_ID);
       expect(exec.command).not.toContain(ACCOUNT_ID);
-      expect(exec.environment).toEqual({ OKTA_AERIAL_SPEC: '${jsonencode(self.input)}' });
+      expect(exec.environment).toEqual({
+        OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
+        OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix('stack/Prod')}`,
+      });
     });
   });
 

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { DataResource } from 'cdktf';
-import { AerialOrg, PrincipalRateLimit, ProductAssignment } from '../../src';
+import { AerialOrg, PrincipalRateLimit, ProductAssignment, interruptedTrigger } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -84,6 +84,7 @@ describe('null_resource rendering', () => {
       expect(orgLc.config.triggers).toEqual({
         key: `\${jsonencode({"account.accountId" = "${ACCOUNT_ID}", "org.orgId" = "${ORG_ID}"})}`,
         state: '${jsonencode({"status" = "ACTIVE"})}',
+        interrupted: interruptedTrigger('stack/Prod'),
       });
       expect(prlLc.config.triggers.key).toBe(
         '${jsonencode({"org.orgUrl" = "https://acme-prod.okta.com", "principalId" = terraform_data.SyncApp.output.id})}',

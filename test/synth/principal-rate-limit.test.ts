@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataResource, Token } from 'cdktf';
-import { PrincipalRateLimit, SpecValidationError } from '../../src';
+import { PrincipalRateLimit, SpecValidationError, interruptedTrigger } from '../../src';
 import { cleanup, demoOktaOrg, errorOf, lifecycleOf, localExec, logicalId, newStack, synth } from './helpers';
 
 afterAll(cleanup);
@@ -42,6 +42,7 @@ describe('PrincipalRateLimit', () => {
       expect(config.triggers_replace).toEqual({
         key,
         state: { principalType: 'SSWS_TOKEN', defaultPercentage: 50, defaultConcurrencyPercentage: 50 },
+        interrupted: interruptedTrigger(config.input.path),
       });
       expect(config.input).toMatchObject({ defaultPercentage: 50, defaultConcurrencyPercentage: 50 });
       expect(config.depends_on).toEqual([

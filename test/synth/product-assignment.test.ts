@@ -1,5 +1,11 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { AerialOrg, ProductAssignment, SpecValidationError } from '../../src';
+import {
+  AerialOrg,
+  ProductAssignment,
+  SpecValidationError,
+  interruptedTrigger,
+  journalPrefix,
+} from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -46,12 +52,19 @@ describe('ProductAssignment', () => {
     });
 
     it('renders the product ids sorted and unique, as the desired state of the config', () => {
-      expect(config.triggers_replace).toEqual({ key, state: { productIds: ['P000052', 'P000131'] } });
+      expect(config.triggers_replace).toEqual({
+        key,
+        state: { productIds: ['P000052', 'P000131'] },
+        interrupted: interruptedTrigger(config.input.path),
+      });
       expect(config.input.productIds).toEqual(['P000052', 'P000131']);
       expect(config.input.role).toBeUndefined();
       expect(localExec(config)).toEqual({
         command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook apply$/),
-        environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.input)}' },
+        environment: {
+          OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
+          OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix(config.input.path)}`,
+        },
       });
     });
 
