@@ -5,10 +5,20 @@
  * warning, when the agent cannot start.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { RunningEmulator } from '../../src/emulator';
 import { closeClients, openAerialClient } from '../../src/client';
 import { agentLocation } from '../../src/client/agent/agent-client';
@@ -175,6 +185,20 @@ describe('deploy agent (cross-process)', () => {
     const newPid = await agentPid(socket);
     expect(newPid).toBeGreaterThan(0);
     expect(newPid).not.toBe(pid);
+  });
+
+  it('is not held up by a start marker left behind by a crashed starter', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const marker = join(dir, `${basename(agentLocation().socket, '.sock')}.starting`);
+    writeFileSync(marker, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(marker, old, old);
+    const warnings: string[] = [];
+    const c = openAerialClient(aerialConnection(emu), { log: (l) => warnings.push(l) });
+    await expect(c.getAccount()).resolves.toMatchObject({ id: DEMO.accountId });
+    expect(warnings).toEqual([]);
+    expect(await agentPid(agentLocation().socket)).toBeGreaterThan(0);
   });
 
   it('falls back in-process with one warning when the agent folder is not private', async () => {
