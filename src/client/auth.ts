@@ -7,7 +7,7 @@
 import { createHash, createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
 import { createOktaApiError, type ApiService } from './errors';
-import { planRetry, type RetryPolicy } from './retry-policy';
+import { classifyFailure, planRetry, type RetryPolicy } from './retry-policy';
 import { secretFragments } from './redact';
 import type { OrgAuth } from './types';
 
@@ -303,16 +303,16 @@ export class OAuthAuthorizer implements Authorizer {
         this.combinedRefused = true;
         throw new ScopeRetry();
       }
+      const failure = { status: res?.status, headers: res?.headers, code };
+      const kind = classifyFailure(failure);
       const plan = planRetry(
         {
+          ...failure,
           method: 'POST',
           attempt: attempts,
-          status: res?.status,
-          headers: res?.headers,
-          code,
           // A client-credentials grant has no side effect but a new token, so it may be repeated.
           rereadBeforeRetry: true,
-          previousOfKind: 0,
+          previousOfKind: kinds[kind] ?? 0,
           nowMs: this.env.now(),
           policy: this.env.policy,
         },

@@ -19,7 +19,7 @@ import type {
   Executor,
 } from '../types';
 import { agentDir, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
-import { readLines, send, type AgentReply, type AgentRequest } from './protocol';
+import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
 
 /** How long a hook waits for a freshly started agent. */
 const START_WAIT_MS = 2_000;
@@ -162,6 +162,14 @@ class Session implements AgentSession {
     if (this.opened.has(key)) return;
     const r = await this.request({ t: 'open', key, ref });
     if (!r.ok) throw errorFromRecord(r.error);
+    if (r.protocol !== PROTOCOL) {
+      // An agent of another build: treat it as gone, so this process restarts or falls back.
+      this.lost = true;
+      this.socket.destroy();
+      throw new AgentLostError(
+        `the deploy agent speaks protocol ${r.protocol ?? 'unknown'}, not ${PROTOCOL}`,
+      );
+    }
     this.opened.add(key);
   }
 

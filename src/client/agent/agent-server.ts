@@ -5,14 +5,14 @@
  * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { checkConnection, connectionKey } from '../connection';
 import { createOktaApiError, OktaApiError } from '../errors';
 import { closeInProcess, HttpExecutor } from '../http-executor';
 import type { ConnectionRef } from '../types';
 import { ensurePrivateDir, socketPath, spawnLockPath } from './paths';
-import { readLines, send, type AgentRequest } from './protocol';
+import { PROTOCOL, readLines, send, type AgentRequest } from './protocol';
 
 /** Options of {@link startAgentServer}. */
 export interface AgentServerOptions {
@@ -100,7 +100,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     lastActivity = Date.now();
     switch (msg.t) {
       case 'ping':
-        return send(socket, { id: msg.id, ok: true, pid: process.pid });
+        return send(socket, { id: msg.id, ok: true, pid: process.pid, protocol: PROTOCOL });
       case 'open': {
         try {
           checkConnection(msg.ref);
@@ -119,7 +119,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
               }),
             );
           }
-          return send(socket, { id: msg.id, ok: true });
+          return send(socket, { id: msg.id, ok: true, protocol: PROTOCOL });
         } catch (e) {
           const err = createOktaApiError({
             operation: 'open connection in the deploy agent',
@@ -174,6 +174,17 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         }
         return;
       }
+      default: {
+        const id = (msg as { id?: number }).id ?? 0;
+        const error = createOktaApiError({
+          operation: 'deploy agent request',
+          attempts: 0,
+          service: 'aerial',
+          code: 'EPROTOCOL',
+          transportMessage: 'unknown message type',
+        });
+        return send(socket, { id, ok: false, error: error.toRecord() });
+      }
     }
   };
 
@@ -219,9 +230,16 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     resolveStopped();
   };
 
+  // A rebuilt or upgraded package must not keep being served by this process's old code.
+  const codeStamp = (): number | undefined => statSync(__filename, { throwIfNoEntry: false })?.mtimeMs;
+  const startedCode = codeStamp();
   let replaced = false;
   const timer = setInterval(
     () => {
+      if (!replaced && codeStamp() !== startedCode) {
+        const mine = lstatSync(path, { throwIfNoEntry: false });
+        if (mine && mine.ino === ino) unlinkSync(path);
+      }
       const st = lstatSync(path, { throwIfNoEntry: false });
       // Our socket file was removed or replaced: stop taking calls; exit once the current ones finish.
       if (!replaced && (!st || st.ino !== ino)) {

@@ -8,6 +8,9 @@ import type { Socket } from 'node:net';
 import type { ErrorRecord } from '../errors';
 import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
 
+/** Bumped on any incompatible change; a hook and an agent of different protocols do not talk. */
+export const PROTOCOL = 1;
+
 /** Messages a hook sends. */
 export type AgentRequest =
   | { readonly id: number; readonly t: 'open'; readonly key: string; readonly ref: ConnectionRef }
@@ -30,6 +33,7 @@ export type AgentReply =
       readonly counters?: ClientCounters;
       readonly log?: string[];
       readonly pid?: number;
+      readonly protocol?: number;
     }
   | {
       readonly id: number;
