@@ -92,6 +92,9 @@ export async function connectAgent(opts: ConnectOptions): Promise<AgentSession> 
   const dir = agentDir(env);
   ensurePrivateDir(dir);
   const path = socketPath(dir);
+  // Unix socket paths are limited to ~104 bytes (macOS) / 108 (Linux); say so instead of timing out.
+  if (Buffer.byteLength(path) > 103)
+    throw new Error(`the socket path ${path} is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder`);
   let socket = await tryConnect(path);
   if (!socket) {
     startAgent(dir, env);
