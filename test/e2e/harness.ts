@@ -49,6 +49,14 @@ export class E2eProject {
     app.synth();
   }
 
+  /** Synthesizes a stack made by an example's builder (`build(app, stackName)`) into this project's outdir. */
+  synthExample(build: (app: Construct, id: string) => TerraformStack): void {
+    const app = new App({ outdir: this.outdir });
+    const stack = build(app as unknown as Construct, this.stackName);
+    new LocalBackend(stack, { path: this.stateFile });
+    app.synth();
+  }
+
   /** Runs terraform in the stack dir with the given extra environment. */
   terraform(
     args: string[],
