@@ -3,10 +3,9 @@
  * environment (OKTA_AERIAL_SPEC, never on the command line); credentials are read from the environment by
  * name. Prints one line per action; on failure prints what failed and what to do, and exits non-zero.
  */
-import type { AerialClient, PrincipalRateLimitClient } from '../client';
 import type { HandlerContext, HookAction } from '../handlers/context';
 import { ENV, JOURNAL_ENV, type AerialConnectionSpec, type OrgConnectionSpec } from '../spec';
-import { beginApply } from './hook-journal';
+import { beginApply, type JournalEntry } from './hook-journal';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';
 
@@ -28,33 +27,19 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   // Loaded here, not at the top, so a usage or spec error never pays for the client.
   const client = require('../client') as typeof import('../client');
   const handlers = require('../handlers') as typeof import('../handlers');
-  const aerialClients = new Map<string, AerialClient>();
-  const orgClients = new Map<string, PrincipalRateLimitClient>();
   const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`) };
   const ctx: HandlerContext = {
-    aerial(conn: AerialConnectionSpec) {
-      const key = JSON.stringify(conn);
-      let c = aerialClients.get(key);
-      if (!c) {
-        c = client.openAerialClient(handlers.resolveAerialConnection(conn, env), clientOptions);
-        aerialClients.set(key, c);
-      }
-      return c;
-    },
-    principalRateLimits(conn: OrgConnectionSpec) {
-      const key = JSON.stringify(conn);
-      let c = orgClients.get(key);
-      if (!c) {
-        c = client.openPrincipalRateLimitClient(handlers.resolveOrgConnection(conn, env), clientOptions);
-        orgClients.set(key, c);
-      }
-      return c;
-    },
+    aerial: memoByValue((conn: AerialConnectionSpec) =>
+      client.openAerialClient(handlers.resolveAerialConnection(conn, env), clientOptions),
+    ),
+    principalRateLimits: memoByValue((conn: OrgConnectionSpec) =>
+      client.openPrincipalRateLimitClient(handlers.resolveOrgConnection(conn, env), clientOptions),
+    ),
     log,
   };
   // Only apply is journaled: an interrupted destroy hook leaves its resource in the state, so it runs again anyway.
   const journalPrefix = action === 'apply' ? env[JOURNAL_ENV] : undefined;
-  const journal = journalPrefix ? beginApply(journalPrefix) : undefined;
+  const journal = journalPrefix ? startJournal(journalPrefix) : undefined;
   try {
     await handlers.runHandler(action, spec, ctx);
     journal?.succeeded();
@@ -70,4 +55,31 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 function describeFailure(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return `${message}\n  once the cause is fixed, re-run the deploy: every hook is an idempotent upsert, so a re-run converges`;
+}
+
+/** One value per distinct (JSON-equal) argument: a hook opens one client per connection. */
+function memoByValue<A, V>(make: (arg: A) => V): (arg: A) => V {
+  const cache = new Map<string, V>();
+  return (arg) => {
+    const key = JSON.stringify(arg);
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = make(arg);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** The journal is a safety net for killed deploys; a folder it cannot write to costs that net, not the deploy. */
+function startJournal(prefix: string): JournalEntry | undefined {
+  try {
+    return beginApply(prefix);
+  } catch (err) {
+    process.stderr.write(
+      `okta-aerial: warning: cannot write the apply journal at ${prefix} (${(err as Error).message}); ` +
+        `if this deploy is killed, resources cut off mid-hook will not be re-applied automatically\n`,
+    );
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@
  * with null_resource the destroy-time hook gets the literal part there and the natural key (which may hold
  * values Terraform resolved from other resources) as `{ "dotted.path": "value" }` in OKTA_AERIAL_SPEC_KEY.
  */
-import { ENV, SPEC_VERSION } from '../spec';
+import { ENV } from '../spec';
 import type { HookSpec } from '../handlers/dispatch';
 import { assertValidSpec } from '../spec/validate';
 import { CliUsageError } from './output';
@@ -52,13 +52,6 @@ export function parseHookSpec(raw: string | undefined, rawKey?: string): HookSpe
     if (typeof key !== 'object' || key === null)
       throw new CliUsageError(`${ENV.spec}_KEY must be a JSON object`);
     for (const [path, value] of Object.entries(key)) setPath(spec as Record<string, unknown>, path, value);
-  }
-  const v = (spec as { v?: unknown }).v;
-  if (v !== SPEC_VERSION) {
-    throw new CliUsageError(
-      `spec version ${JSON.stringify(v)} is not supported by this okta-aerial (it reads version ${SPEC_VERSION}); ` +
-        `synthesize and deploy with the same version of cdktf-okta-aerial`,
-    );
   }
   assertValidSpec(spec);
   return spec;

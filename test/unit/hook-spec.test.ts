@@ -1,0 +1,72 @@
+/** How a hook reads its spec from the environment: clear errors for anything it cannot use. */
+import { parseHookSpec } from '../../src/cli/hook-spec';
+
+const ACCOUNT = {
+  accountId: '0227demoaerialaccount000001',
+  baseUrl: 'https://aerial-apac.okta.com',
+  tokenUrl: 'https://acme-aerial.okta.com/oauth2/v1/token',
+  clientId: '0oaDemoAerialClient01',
+  privateKeyEnv: 'OKTA_AERIAL_PRIVATE_KEY',
+  keyIdEnv: 'OKTA_AERIAL_KEY_ID',
+  dpop: false,
+  maxConcurrency: 10,
+  deadlineMs: 60000,
+};
+
+const ORG_SPEC = {
+  v: 1,
+  kind: 'aerial-org',
+  path: 'stack/Prod',
+  removalPolicy: 'RETAIN',
+  account: ACCOUNT,
+  org: { orgId: '00oDemoAcmeProd00001' },
+  status: 'ACTIVE',
+  requestDeletion: false,
+};
+
+describe('parseHookSpec', () => {
+  it('returns a valid spec as given', () => {
+    expect(parseHookSpec(JSON.stringify(ORG_SPEC))).toEqual(ORG_SPEC);
+  });
+
+  it('fails if OKTA_AERIAL_SPEC is not set, saying the hook is run by Terraform', () => {
+    expect(() => parseHookSpec(undefined)).toThrow(
+      /OKTA_AERIAL_SPEC is not set; 'okta-aerial hook' is run by Terraform/,
+    );
+  });
+
+  it('fails on malformed JSON, naming the variable', () => {
+    expect(() => parseHookSpec('{"v":1,')).toThrow(/OKTA_AERIAL_SPEC is not valid JSON/);
+  });
+
+  it('fails on a spec version it does not read, naming both versions', () => {
+    expect(() => parseHookSpec(JSON.stringify({ ...ORG_SPEC, v: 2 }))).toThrow(
+      /v is 2; this version understands spec version 1: use matching versions of cdktf-okta-aerial/,
+    );
+  });
+
+  it('reports every invalid value together, naming the resource', () => {
+    const bad = { ...ORG_SPEC, status: 'PAUSED', org: { orgId: 'nope' } };
+    expect(() => parseHookSpec(JSON.stringify(bad))).toThrow(
+      /AerialOrg 'stack\/Prod' is invalid:\n {2}- .*\n {2}- /,
+    );
+  });
+
+  it('overlays the natural key of a null_resource identity from OKTA_AERIAL_SPEC_KEY', () => {
+    const literal = { ...ORG_SPEC, role: 'identity', org: {} } as Record<string, unknown>;
+    delete literal.status;
+    const spec = parseHookSpec(
+      JSON.stringify(literal),
+      JSON.stringify({ 'org.orgId': '00oDemoAcmeDev000001' }),
+    );
+    expect(spec.org).toEqual({ orgId: '00oDemoAcmeDev000001' });
+  });
+
+  it('ignores key paths that would reach the object prototype', () => {
+    parseHookSpec(
+      JSON.stringify(ORG_SPEC),
+      JSON.stringify({ '__proto__.polluted': 'yes', 'constructor.x': 'y' }),
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
