@@ -496,6 +496,7 @@ export class HttpExecutor implements Executor {
 
   private syncCounters(): void {
     this.counters.maxInFlight = this.limiter.maxInFlight;
+    this.counters.inFlight = this.limiter.inFlight;
     this.counters.window = Math.round(this.limiter.window * 100) / 100;
     this.counters.tokensFetched = this.tokens.fetched;
   }

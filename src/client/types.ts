@@ -73,6 +73,8 @@ export interface ClientCounters {
   throttled: number;
   /** Highest number of requests in flight at once. */
   maxInFlight: number;
+  /** Requests in flight now. */
+  inFlight?: number;
   tokensFetched: number;
   /** Current size of the adaptive concurrency window. */
   window?: number;

@@ -1,5 +1,6 @@
 import type { RunningEmulator } from '../../src/emulator';
 import {
+  AuthenticationError,
   closeClients,
   ConflictError,
   NotFoundError,
@@ -70,5 +71,18 @@ describe('PrincipalRateLimitClient against the emulator', () => {
     await expect(c.replace(found!.id!, { ...found!, defaultPercentage: 45 })).resolves.toMatchObject({
       defaultPercentage: 45,
     });
+  });
+
+  it('refuses a wrong SSWS token without repeating it anywhere', async () => {
+    const planted = '00PLANTEDssws-token-value-0123456789abcdef';
+    const c = openPrincipalRateLimitClient(
+      sswsConnection(emu, 'ACME_PROD', { auth: { type: 'ssws', token: planted } }),
+      fast(),
+    );
+    const err = await c.get('prlAnything000000001').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as Error).message).toContain('Check the API token environment variable');
+    for (const s of [(err as Error).message, (err as Error).stack ?? '', JSON.stringify(err)])
+      expect(s).not.toContain(planted);
   });
 });
