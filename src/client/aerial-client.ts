@@ -23,9 +23,8 @@ export class AerialClient {
     readonly accountId: string,
     private readonly executor: Executor,
     deadlineMs: number,
-    now: () => number = Date.now,
   ) {
-    this.ops = { executor, deadlineMs, now };
+    this.ops = { executor, deadlineMs };
   }
 
   /** Counters of this client as seen from this process. */

@@ -24,7 +24,6 @@ import {
   baseUrlOf,
   checkUrl,
   connectionKey,
-  DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_CONCURRENCY,
   limiterKey,
   secretsOf,
@@ -553,11 +552,6 @@ function pick(data: unknown, p: RereadSpec['pick']): unknown {
     const v = (it as Record<string, unknown>)?.[p.field];
     return typeof v === 'string' && (p.caseInsensitive ? v.toLowerCase() : v) === want;
   });
-}
-
-/** Default deadline of a connection. */
-export function deadlineOf(ref: ConnectionRef): number {
-  return ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS;
 }
 
 /** Closes keep-alive connections and forgets limiters, tokens and budgets of this process. */

@@ -101,7 +101,6 @@ export function openAerialClient(conn: AerialConnection, options: ClientOptions 
     conn.accountId,
     new SelectingExecutor(ref, options),
     conn.deadlineMs ?? DEFAULT_DEADLINE_MS,
-    options.now,
   );
 }
 
@@ -116,7 +115,6 @@ export function openPrincipalRateLimitClient(
     conn.orgUrl,
     new SelectingExecutor(ref, options),
     conn.deadlineMs ?? DEFAULT_DEADLINE_MS,
-    options.now,
   );
 }
 

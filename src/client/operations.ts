@@ -5,7 +5,6 @@ import type { ApiRequest, Executor } from './types';
 export interface Operations {
   readonly executor: Executor;
   readonly deadlineMs: number;
-  readonly now: () => number;
 }
 
 /**

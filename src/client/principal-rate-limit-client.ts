@@ -34,9 +34,8 @@ export class PrincipalRateLimitClient {
     readonly orgUrl: string,
     private readonly executor: Executor,
     deadlineMs: number,
-    now: () => number = Date.now,
   ) {
-    this.ops = { executor, deadlineMs, now };
+    this.ops = { executor, deadlineMs };
   }
 
   /** Counters of this client as seen from this process. */
