@@ -31,6 +31,8 @@ const AGENT_ENV =
 
 /** The agent went away with calls in flight. */
 class AgentLostError extends Error {}
+/** The agent is there but did not answer in time. */
+class AgentSilentError extends Error {}
 
 /** A connection to the deploy agent shared by every client of this process. */
 export interface AgentSession {
@@ -150,11 +152,27 @@ class Session implements AgentSession {
   }
 
   /** Sends one message and waits for its reply. */
-  async request(msg: AgentRequestBody): Promise<AgentReply> {
+  /**
+   * Sends one message and waits for its reply. The agent enforces each operation's deadline itself; the
+   * hook's own timer (a little longer) only guards against an agent that stopped answering altogether.
+   */
+  async request(msg: AgentRequestBody, timeoutMs = 10_000): Promise<AgentReply> {
     if (this.lost) throw new AgentLostError('the deploy agent connection is closed');
     const id = this.nextId++;
     return new Promise<AgentReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.socket.unref();
+        reject(new AgentSilentError(`the deploy agent did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      timer.unref();
+      const done =
+        <T>(f: (v: T) => void) =>
+        (v: T): void => {
+          clearTimeout(timer);
+          f(v);
+        };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
       // Keep the process alive only while calls are in flight, so an idle hook exits at once.
       this.socket.ref();
       send(this.socket, { ...msg, id } as AgentRequest);
@@ -268,7 +286,23 @@ class AgentExecutor implements Executor {
 
   private async callAgent(req: ApiRequest): Promise<ApiResponse> {
     await this.session.ensureOpen(this.key, this.ref);
-    const reply = await this.session.request({ t: 'call', key: this.key, req, debug: this.log.debugging });
+    let reply: AgentReply;
+    try {
+      reply = await this.session.request(
+        { t: 'call', key: this.key, req, debug: this.log.debugging },
+        req.deadlineMs + 5_000,
+      );
+    } catch (e) {
+      if (!(e instanceof AgentSilentError)) throw e;
+      throw createOktaApiError({
+        operation: req.operation,
+        attempts: 1,
+        service: this.ref.kind === 'aerial' ? 'aerial' : 'org',
+        code: 'ETIMEDOUT',
+        transportMessage: e.message,
+        deadlineMs: req.deadlineMs,
+      });
+    }
     for (const line of reply.log ?? []) this.log.debug(line);
     if (reply.counters) {
       this.counters.maxInFlight = reply.counters.maxInFlight;
