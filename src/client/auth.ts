@@ -281,7 +281,7 @@ export class OAuthAuthorizer implements Authorizer {
         };
         this.cache.push(entry);
         this.env.log(
-          `okta-aerial: token for client ${this.creds.clientId} (${[...granted].join(' ')}, ${entry.type}, ${Math.round(ttlMs / 1000)} s)`,
+          `token for client ${this.creds.clientId} (${[...granted].join(' ')}, ${entry.type}, ${Math.round(ttlMs / 1000)} s)`,
         );
         return entry;
       }

@@ -422,9 +422,12 @@ export class HttpExecutor implements Executor {
 
   private async reread(spec: RereadSpec, st: OpState): Promise<{ done: boolean; data?: unknown }> {
     const present = (spec.expect ?? 'present') === 'present';
+    // The re-read is its own request with its own attempts: counting them against the POST's attempt limit
+    // would leave a create only half its tries under faults (the operation's deadline still bounds both).
     const inner: OpState = {
       ...st,
       method: 'GET',
+      attempts: 0,
       retries: 0,
       kinds: {},
       refreshed: false,
@@ -439,7 +442,6 @@ export class HttpExecutor implements Executor {
       if (e instanceof AxiosError && e.response?.status === 404) return { done: !present };
       throw this.toError(e, inner);
     } finally {
-      st.attempts = inner.attempts;
       st.throttled = inner.throttled;
       st.retries += inner.retries;
     }

@@ -153,6 +153,29 @@ describe('client transport (raw loopback server)', () => {
     expect(seen[2]['x-okta-retry-count']).toBe('1');
   });
 
+  it("gives a create its full attempts: the re-reads' own retries do not count against the POST", async () => {
+    // Six failed POSTs, each followed by a re-read that is throttled once before it answers: 6 + 12 requests
+    // before the 7th POST succeeds. The POST itself made 7 of its 10 attempts.
+    let posts = 0;
+    let gets = 0;
+    handler = (req, res) => {
+      if (req.method === 'POST') {
+        posts++;
+        if (posts <= 6)
+          return json(res, 503, { errorCode: 'E0000010', errorSummary: 'Service is in read only mode' });
+        return json(res, 201, entity);
+      }
+      gets++;
+      if (gets % 2 === 1) return json(res, 429, { errorCode: 'E0000047', errorSummary: 'rate' });
+      json(res, 200, []);
+    };
+    await expect(open().create({ principalId: '00Tx', principalType: 'SSWS_TOKEN' })).resolves.toMatchObject({
+      id: 'prl1',
+    });
+    expect(posts).toBe(7);
+    expect(gets).toBe(12);
+  });
+
   it('refuses a retry whose wait would pass the deadline, naming the deadline', async () => {
     handler = (_req, res) =>
       json(
