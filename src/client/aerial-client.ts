@@ -10,31 +10,19 @@ import {
   type OrgStatus,
   type Product,
 } from '../spec/api-types';
-import { paginate, type Operations } from './operations';
-import type { ClientCounters, Executor } from './types';
+import { ApiClientBase, paginate } from './operations';
+import type { Executor } from './types';
 
 const enc = encodeURIComponent;
 
 /** Client of the Okta Aerial API for one account. */
-export class AerialClient {
-  private readonly ops: Operations;
-
+export class AerialClient extends ApiClientBase {
   constructor(
     readonly accountId: string,
-    private readonly executor: Executor,
+    executor: Executor,
     deadlineMs: number,
   ) {
-    this.ops = { executor, deadlineMs };
-  }
-
-  /** Counters of this client as seen from this process. */
-  get counters(): ClientCounters {
-    return this.executor.counters;
-  }
-
-  /** Counters of the stack that sends the requests (the deploy agent's, when used). */
-  sharedCounters(): Promise<ClientCounters> {
-    return this.executor.sharedCounters();
+    super(executor, deadlineMs);
   }
 
   private get root(): string {

@@ -1,10 +1,32 @@
-/** Helpers the API classes share: pagination over an executor. */
-import type { ApiRequest, Executor } from './types';
+/** What the API classes share: the executor they hand calls to, their counters, and pagination. */
+import type { ApiRequest, ClientCounters, Executor } from './types';
 
 /** What an API class hands to its helpers. */
 export interface Operations {
   readonly executor: Executor;
   readonly deadlineMs: number;
+}
+
+/** Base of the API classes: an executor (in-process stack or deploy agent) and the operation deadline. */
+export abstract class ApiClientBase {
+  protected readonly ops: Operations;
+
+  constructor(
+    protected readonly executor: Executor,
+    deadlineMs: number,
+  ) {
+    this.ops = { executor, deadlineMs };
+  }
+
+  /** Counters of this client as seen from this process. */
+  get counters(): ClientCounters {
+    return this.executor.counters;
+  }
+
+  /** Counters of the stack that sends the requests (the deploy agent's, when used). */
+  sharedCounters(): Promise<ClientCounters> {
+    return this.executor.sharedCounters();
+  }
 }
 
 /**

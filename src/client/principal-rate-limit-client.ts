@@ -3,8 +3,8 @@
  * executor; owns no HTTP code.
  */
 import { SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../spec/api-types';
-import { paginate, type Operations } from './operations';
-import type { ClientCounters, Executor } from './types';
+import { ApiClientBase, paginate } from './operations';
+import type { Executor } from './types';
 
 const PATH = '/api/v1/principal-rate-limits';
 
@@ -27,25 +27,13 @@ function filterOf(principalType: PrincipalType, principalId?: string): string {
 }
 
 /** Client of one org's Principal Rate Limits API. */
-export class PrincipalRateLimitClient {
-  private readonly ops: Operations;
-
+export class PrincipalRateLimitClient extends ApiClientBase {
   constructor(
     readonly orgUrl: string,
-    private readonly executor: Executor,
+    executor: Executor,
     deadlineMs: number,
   ) {
-    this.ops = { executor, deadlineMs };
-  }
-
-  /** Counters of this client as seen from this process. */
-  get counters(): ClientCounters {
-    return this.executor.counters;
-  }
-
-  /** Counters of the stack that sends the requests (the deploy agent's, when used). */
-  sharedCounters(): Promise<ClientCounters> {
-    return this.executor.sharedCounters();
+    super(executor, deadlineMs);
   }
 
   /** Lists entities of one principal type (optionally one principal), page by page. */
