@@ -4,8 +4,14 @@
  * name. Prints one line per action; on failure prints what failed and what to do, and exits non-zero.
  */
 import type { HandlerContext, HookAction } from '../handlers/context';
-import { ENV, JOURNAL_ENV, type AerialConnectionSpec, type OrgConnectionSpec } from '../spec';
-import { beginApply, type JournalEntry } from './hook-journal';
+import {
+  ENV,
+  JOURNAL_ENV,
+  JOURNAL_EXPECT_ENV,
+  type AerialConnectionSpec,
+  type OrgConnectionSpec,
+} from '../spec';
+import { completeApply } from './hook-journal';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';
 
@@ -37,12 +43,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     ),
     log,
   };
-  // Only apply is journaled: an interrupted destroy hook leaves its resource in the state, so it runs again anyway.
-  const journalPrefix = action === 'apply' ? env[JOURNAL_ENV] : undefined;
-  const journal = journalPrefix ? startJournal(journalPrefix) : undefined;
   try {
     await handlers.runHandler(action, spec, ctx);
-    journal?.succeeded();
+    // Only apply is journaled: an interrupted destroy hook leaves its resource in the state, so it runs again anyway.
+    if (action === 'apply') recordCompletion(env);
     return 0;
   } catch (err) {
     process.stderr.write(`okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`);
@@ -72,14 +76,16 @@ function memoByValue<A, V>(make: (arg: A) => V): (arg: A) => V {
 }
 
 /** The journal is a safety net for killed deploys; a folder it cannot write to costs that net, not the deploy. */
-function startJournal(prefix: string): JournalEntry | undefined {
+function recordCompletion(env: NodeJS.ProcessEnv): void {
+  const prefix = env[JOURNAL_ENV];
+  const planned = env[JOURNAL_EXPECT_ENV];
+  if (!prefix || planned === undefined) return;
   try {
-    return beginApply(prefix);
+    completeApply(prefix, planned);
   } catch (err) {
     process.stderr.write(
-      `okta-aerial: warning: cannot write the apply journal at ${prefix} (${(err as Error).message}); ` +
-        `if this deploy is killed, resources cut off mid-hook will not be re-applied automatically\n`,
+      `okta-aerial: warning: cannot update the apply journal at ${prefix} (${(err as Error).message}); ` +
+        `the next deploy will apply this resource again\n`,
     );
-    return undefined;
   }
 }

@@ -1,16 +1,12 @@
 /**
- * The hook's side of the apply journal (see src/spec/journal.ts): mark an apply as pending before the
- * first API call, and clear the mark when it succeeded. On failure the mark stays: Terraform taints the
- * resource anyway, and the mark keeps the next plan's trigger consistent with a re-run.
+ * The hook's side of the apply journal (see src/spec/journal.ts): after every API call of an apply has
+ * succeeded, clear the pending mark the journal resource wrote and record the trigger value that resource
+ * was planned with, so the next plan reads the same value back. On failure nothing is touched: the mark
+ * stays, and the next plan replaces the resource.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** A started apply: call `succeeded()` once every API call of the hook has completed. */
-export interface JournalEntry {
-  succeeded(): void;
-}
+import { JOURNAL_CLEAN } from '../spec/journal';
 
 function writeAtomically(file: string, content: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -24,27 +20,10 @@ function writeAtomically(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** Marks the apply of the resource with journal prefix `prefix` (relative to the hook's cwd) as pending. */
-export function beginApply(prefix: string): JournalEntry {
-  const pending = `${prefix}.pending`;
-  const done = `${prefix}.done`;
-  fs.mkdirSync(path.dirname(pending), { recursive: true, mode: 0o700 });
-  // What this run's plan saw: a leftover nonce means this run is the retry of an interrupted apply.
-  const seen = readIfExists(pending);
-  writeAtomically(pending, randomBytes(8).toString('hex'));
-  return {
-    succeeded() {
-      if (seen !== undefined) writeAtomically(done, `retry-${seen}`);
-      fs.rmSync(pending, { force: true });
-    },
-  };
+/** Records a completed apply for the journal prefix `prefix` planned with trigger value `planned`. */
+export function completeApply(prefix: string, planned: string): void {
+  fs.mkdirSync(path.dirname(prefix), { recursive: true, mode: 0o700 });
+  if (planned === JOURNAL_CLEAN) fs.rmSync(`${prefix}.done`, { force: true });
+  else writeAtomically(`${prefix}.done`, planned);
+  fs.rmSync(`${prefix}.pending`, { force: true });
 }

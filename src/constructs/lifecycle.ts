@@ -22,7 +22,9 @@ import { Construct, type IConstruct } from 'constructs';
 import {
   ENV,
   JOURNAL_ENV,
+  JOURNAL_EXPECT_ENV,
   interruptedTrigger,
+  markPendingCommand,
   journalPrefix,
   type IdentitySpec,
   type ResourceSpec,
@@ -158,18 +160,25 @@ function renderTerraformData(
     dependsOn: options.dependsOn,
     provisioners: [destroy],
   });
+  const triggers = escapeLiterals({ key: options.key, state: options.state });
+  const journal = new DataResource(scope, 'Journal', {
+    triggersReplace: { ...triggers, interrupted: interruptedTrigger(options.configSpec.path) },
+    dependsOn: [identity],
+    provisioners: [markPending(options)],
+  });
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
-    environment: { [ENV.spec]: '${jsonencode(self.input)}', ...journalEnvironment(options) },
+    environment: {
+      [ENV.spec]: '${jsonencode(self.input)}',
+      ...journalEnvironment(options, journal, 'triggers_replace.interrupted'),
+    },
   };
   const config = new DataResource(scope, 'Config', {
-    triggersReplace: {
-      ...escapeLiterals({ key: options.key, state: options.state }),
-      interrupted: interruptedTrigger(options.configSpec.path),
-    },
+    triggersReplace: triggers,
     input: escapeLiterals(options.configSpec),
-    dependsOn: [identity],
+    dependsOn: [identity, journal],
+    lifecycle: { replaceTriggeredBy: [bareAddress(journal)] },
     provisioners: [apply],
   });
   return { identity, config };
@@ -215,32 +224,58 @@ function renderNullResource(
     dependsOn: options.dependsOn,
     provisioners: [destroy],
   });
+  const triggers = {
+    key: Fn.jsonencode(escapeLiterals(options.key)),
+    state: Fn.jsonencode(escapeLiterals(options.state)),
+  };
+  const journal = new NullResource(scope, 'Journal', {
+    triggers: { ...triggers, interrupted: interruptedTrigger(options.configSpec.path) },
+    dependsOn: [identity],
+    provisioners: [markPending(options)],
+  });
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
     environment: {
       [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)),
-      ...journalEnvironment(options),
+      ...journalEnvironment(options, journal, 'triggers.interrupted'),
     },
   };
   const config = new NullResource(scope, 'Config', {
-    triggers: {
-      key: Fn.jsonencode(escapeLiterals(options.key)),
-      state: Fn.jsonencode(escapeLiterals(options.state)),
-      interrupted: interruptedTrigger(options.configSpec.path),
-    },
-    dependsOn: [identity],
+    triggers,
+    dependsOn: [identity, journal],
+    lifecycle: { replaceTriggeredBy: [bareAddress(journal)] },
     provisioners: [apply],
   });
   return { identity, config };
 }
 
 /**
- * Where the apply hook keeps its journal (see src/spec/journal.ts): the same path the config resource's
- * `interrupted` trigger reads, relative to Terraform's root module, which is also the hook's working dir.
+ * `replace_triggered_by` takes a bare reference (`terraform_data.X`) in Terraform's JSON syntax; cdktf renders
+ * a resource given there as an interpolation (`${terraform_data.X}`), which Terraform refuses.
  */
-function journalEnvironment(options: LifecycleOptions): Record<string, string> {
-  return { [JOURNAL_ENV]: `\${path.root}/${journalPrefix(options.configSpec.path)}` };
+function bareAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** The journal resource's create-time provisioner: mark the coming apply as pending (src/spec/journal.ts). */
+function markPending(options: LifecycleOptions): LocalExecProvisioner {
+  return { type: 'local-exec', command: markPendingCommand(options.configSpec.path) };
+}
+
+/**
+ * What the apply hook needs to record its completion: the journal file prefix (relative to Terraform's root
+ * module, which is also the hook's working dir) and the journal resource's planned trigger value.
+ */
+function journalEnvironment(
+  options: LifecycleOptions,
+  journal: TerraformResource,
+  triggerAttribute: string,
+): Record<string, string> {
+  return {
+    [JOURNAL_ENV]: `\${path.root}/${journalPrefix(options.configSpec.path)}`,
+    [JOURNAL_EXPECT_ENV]: Token.asString(journal.interpolationForAttribute(triggerAttribute)),
+  };
 }
 
 /** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */

@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataResource } from 'cdktf';
-import { AerialOrg, RemovalPolicy, SpecValidationError, interruptedTrigger, journalPrefix } from '../../src';
+import { AerialOrg, RemovalPolicy, SpecValidationError, journalPrefix } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -61,7 +61,6 @@ describe('AerialOrg', () => {
       expect(config.triggers_replace).toEqual({
         key: { 'account.accountId': ACCOUNT_ID, 'org.orgId': ORG_ID },
         state: { status: 'ACTIVE' },
-        interrupted: interruptedTrigger('stack/Prod'),
       });
       expect(config.input).toEqual({
         v: 1,
@@ -75,6 +74,7 @@ describe('AerialOrg', () => {
       });
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'Prod_Identity_')}`,
+        `terraform_data.${logicalId(synthesized, 'terraform_data', 'Prod_Journal_')}`,
       ]);
     });
 
@@ -87,6 +87,9 @@ describe('AerialOrg', () => {
       expect(exec.environment).toEqual({
         OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
         OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix('stack/Prod')}`,
+        OKTA_AERIAL_JOURNAL_EXPECT: expect.stringMatching(
+          /^\$\{terraform_data\.Prod_Journal_\w+\.triggers_replace\.interrupted\}$/,
+        ),
       });
     });
   });

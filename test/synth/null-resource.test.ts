@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { DataResource } from 'cdktf';
-import { AerialOrg, PrincipalRateLimit, ProductAssignment, interruptedTrigger } from '../../src';
+import { AerialOrg, PrincipalRateLimit, ProductAssignment } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -42,7 +42,7 @@ describe('null_resource rendering', () => {
       expect(synthesized).toHaveProvider(NullProvider);
       expect(JSON.parse(synthesized).provider.null).toHaveLength(1);
       expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toEqual(['SyncApp']);
-      expect(Object.keys(resourcesOf(synthesized, 'null_resource'))).toHaveLength(6);
+      expect(Object.keys(resourcesOf(synthesized, 'null_resource'))).toHaveLength(9);
     });
 
     it('keys the identity triggers on the natural key, as dotted spec paths', () => {
@@ -84,13 +84,13 @@ describe('null_resource rendering', () => {
       expect(orgLc.config.triggers).toEqual({
         key: `\${jsonencode({"account.accountId" = "${ACCOUNT_ID}", "org.orgId" = "${ORG_ID}"})}`,
         state: '${jsonencode({"status" = "ACTIVE"})}',
-        interrupted: interruptedTrigger('stack/Prod'),
       });
       expect(prlLc.config.triggers.key).toBe(
         '${jsonencode({"org.orgUrl" = "https://acme-prod.okta.com", "principalId" = terraform_data.SyncApp.output.id})}',
       );
       expect(orgLc.config.depends_on).toEqual([
         `null_resource.${logicalId(synthesized, 'null_resource', 'Prod_Identity_')}`,
+        `null_resource.${logicalId(synthesized, 'null_resource', 'Prod_Journal_')}`,
       ]);
       const products = lifecycleOf(synthesized, 'Products', 'null_resource');
       expect(products.config.triggers.state).toBe('${jsonencode({"productIds" = ["P000052", "P000131"]})}');

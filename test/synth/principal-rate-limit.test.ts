@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataResource, Token } from 'cdktf';
-import { PrincipalRateLimit, SpecValidationError, interruptedTrigger } from '../../src';
+import { PrincipalRateLimit, SpecValidationError } from '../../src';
 import { cleanup, demoOktaOrg, errorOf, lifecycleOf, localExec, logicalId, newStack, synth } from './helpers';
 
 afterAll(cleanup);
@@ -42,11 +42,11 @@ describe('PrincipalRateLimit', () => {
       expect(config.triggers_replace).toEqual({
         key,
         state: { principalType: 'SSWS_TOKEN', defaultPercentage: 50, defaultConcurrencyPercentage: 50 },
-        interrupted: interruptedTrigger(config.input.path),
       });
       expect(config.input).toMatchObject({ defaultPercentage: 50, defaultConcurrencyPercentage: 50 });
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'Ci_Identity_')}`,
+        `terraform_data.${logicalId(synthesized, 'terraform_data', 'Ci_Journal_')}`,
       ]);
       expect(localExec(config)).toMatchObject({
         environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.input)}' },

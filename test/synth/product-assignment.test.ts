@@ -1,11 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
-import {
-  AerialOrg,
-  ProductAssignment,
-  SpecValidationError,
-  interruptedTrigger,
-  journalPrefix,
-} from '../../src';
+import { AerialOrg, ProductAssignment, SpecValidationError, journalPrefix } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -55,7 +49,6 @@ describe('ProductAssignment', () => {
       expect(config.triggers_replace).toEqual({
         key,
         state: { productIds: ['P000052', 'P000131'] },
-        interrupted: interruptedTrigger(config.input.path),
       });
       expect(config.input.productIds).toEqual(['P000052', 'P000131']);
       expect(config.input.role).toBeUndefined();
@@ -64,6 +57,7 @@ describe('ProductAssignment', () => {
         environment: {
           OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
           OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix(config.input.path)}`,
+          OKTA_AERIAL_JOURNAL_EXPECT: expect.stringMatching(/\.triggers_replace\.interrupted\}$/),
         },
       });
     });
@@ -74,6 +68,7 @@ describe('ProductAssignment', () => {
       ]);
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'ProdProducts_Identity_')}`,
+        `terraform_data.${logicalId(synthesized, 'terraform_data', 'ProdProducts_Journal_')}`,
       ]);
     });
   });

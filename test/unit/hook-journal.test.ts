@@ -1,18 +1,21 @@
 /**
- * The apply journal protocol (src/spec/journal.ts, src/cli/hook-journal.ts): the value the config resource's
- * `interrupted` trigger would read is computed here exactly as Terraform's template does, from the files.
+ * The apply journal protocol (src/spec/journal.ts, src/cli/hook-journal.ts). The journal resource's mark
+ * command runs for real in /bin/sh; the value the `interrupted` trigger would read is computed here exactly
+ * as Terraform's template does, from the files.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { beginApply } from '../../src/cli/hook-journal';
-import { interruptedTrigger, journalName, journalPrefix } from '../../src/spec';
+import { completeApply } from '../../src/cli/hook-journal';
+import { interruptedTrigger, journalName, journalPrefix, markPendingCommand } from '../../src/spec';
 
+const CONSTRUCT = 'stack/Org';
 let dir: string;
 let prefix: string;
 
 /** What `interruptedTrigger` evaluates to for these files (mirrors the Terraform template). */
-function trigger(): string {
+function plan(): string {
   const read = (f: string): string | undefined =>
     fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined;
   const pending = read(`${prefix}.pending`);
@@ -20,43 +23,66 @@ function trigger(): string {
   return read(`${prefix}.done`) ?? 'none';
 }
 
+/** The journal resource's create-time provisioner, as Terraform runs it (sh -c in the stack dir). */
+function mark(): void {
+  execFileSync('/bin/sh', ['-c', markPendingCommand(CONSTRUCT)], { cwd: dir });
+}
+
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-aerial-journal-'));
-  prefix = path.join(dir, journalPrefix('stack/Org'));
+  prefix = path.join(dir, journalPrefix(CONSTRUCT));
 });
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('apply journal', () => {
-  it('leaves the trigger at "none" after an uninterrupted apply', () => {
-    beginApply(prefix).succeeded();
-    expect(trigger()).toBe('none');
+  it('keeps the trigger at "none" through an uninterrupted apply', () => {
+    const planned = plan();
+    mark();
+    completeApply(prefix, planned);
+    expect(planned).toBe('none');
+    expect(plan()).toBe('none');
   });
 
-  it('changes the trigger when an apply is cut off, so the next plan replaces the resource', () => {
-    beginApply(prefix); // killed: succeeded() never runs
-    expect(trigger()).toMatch(/^retry-[0-9a-f]{16}$/);
+  it('changes the trigger when the apply is cut off after the mark, even before the hook started', () => {
+    const planned = plan();
+    mark(); // ...then the deploy is killed: the hook never records completion
+    expect(plan()).toMatch(/^retry-[0-9a-f]{16}$/);
+    expect(plan()).not.toBe(planned);
   });
 
   it('keeps the trigger stable after the retry succeeds (no replacement loop)', () => {
-    beginApply(prefix);
-    const seenByPlan = trigger();
-    beginApply(prefix).succeeded();
-    expect(trigger()).toBe(seenByPlan);
+    mark(); // first run killed
+    const planned = plan(); // the retry's plan replaces the resource
+    mark();
+    completeApply(prefix, planned);
+    expect(plan()).toBe(planned);
+    // and a later change to the desired state keeps it stable too
+    const plannedLater = plan();
+    mark();
+    completeApply(prefix, plannedLater);
+    expect(plan()).toBe(planned);
   });
 
   it('changes the trigger again when the retry is cut off too', () => {
-    beginApply(prefix);
-    const first = trigger();
-    beginApply(prefix); // the retry is killed as well
-    expect(trigger()).not.toBe(first);
-    expect(trigger()).toMatch(/^retry-/);
+    mark();
+    const planned = plan();
+    mark(); // the retry is killed as well
+    expect(plan()).not.toBe(planned);
+    expect(plan()).toMatch(/^retry-/);
+  });
+
+  it('writes a fresh nonce on every mark', () => {
+    mark();
+    const first = plan();
+    mark();
+    expect(plan()).not.toBe(first);
   });
 
   it('names journal files by construct path, stably and distinctly', () => {
-    expect(journalName('stack/Org')).toBe(journalName('stack/Org'));
-    expect(journalName('stack/Org')).not.toBe(journalName('stack/Org2'));
-    expect(journalName('stack/Org')).toMatch(/^[0-9a-f]{16}$/);
-    expect(interruptedTrigger('stack/Org')).toContain(`${journalName('stack/Org')}.pending`);
+    expect(journalName(CONSTRUCT)).toBe(journalName(CONSTRUCT));
+    expect(journalName(CONSTRUCT)).not.toBe(journalName(`${CONSTRUCT}2`));
+    expect(journalName(CONSTRUCT)).toMatch(/^[0-9a-f]{16}$/);
+    expect(interruptedTrigger(CONSTRUCT)).toContain(`${journalName(CONSTRUCT)}.pending`);
   });
 });
