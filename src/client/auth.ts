@@ -184,7 +184,9 @@ export class OAuthAuthorizer implements Authorizer {
       const key = wanted.join(' ');
       let p = this.pending.get(key);
       if (!p) {
-        p = this.fetchToken(wanted, operation, deadlineMs).finally(() => this.pending.delete(key));
+        // Shared by every call that needs this token meanwhile, so its errors name the token request, not the
+        // call that happened to start it.
+        p = this.fetchToken(wanted, deadlineMs).finally(() => this.pending.delete(key));
         this.pending.set(key, p);
       }
       try {
@@ -211,10 +213,11 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  private async fetchToken(scopes: string[], operation: string, deadlineMs: number): Promise<CachedToken> {
+  private async fetchToken(scopes: string[], deadlineMs: number): Promise<CachedToken> {
+    const operation = `token request for client ${this.creds.clientId}`;
     if (this.signing instanceof Error) {
       throw createOktaApiError({
-        operation: `${operation}: token request`,
+        operation,
         attempts: 0,
         service: 'token',
         status: 401,
@@ -262,7 +265,7 @@ export class OAuthAuthorizer implements Authorizer {
         };
         if (!body?.access_token) {
           throw createOktaApiError({
-            operation: `${operation}: token request`,
+            operation,
             attempts,
             service: 'token',
             status: 200,
@@ -319,13 +322,14 @@ export class OAuthAuthorizer implements Authorizer {
         this.env.random(),
         deadlineMs - (this.env.now() - started),
       );
-      if (plan.retry && attempts < 4) {
+      // The policy's attempt limit and the operation's deadline bound this like any other call.
+      if (plan.retry) {
         kinds[plan.kind] = (kinds[plan.kind] ?? 0) + 1;
         await this.env.sleep(plan.delayMs);
         continue;
       }
       throw createOktaApiError({
-        operation: `${operation}: token request for client ${this.creds.clientId}`,
+        operation,
         attempts,
         service: 'token',
         status: res?.status,

@@ -2,6 +2,7 @@
  * Transport-level behaviour the emulator cannot produce on demand (a 429 with Retry-After, a dropped socket
  * at a chosen attempt, a slow answer), against a tiny raw node:http server on loopback.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -174,6 +175,61 @@ describe('client transport (raw loopback server)', () => {
     });
     expect(posts).toBe(7);
     expect(gets).toBe(12);
+  });
+
+  it('retries a throttled token request like any call, and names the token request when it gives up', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    let tokenRequests = 0;
+    let throttleTokens = 5;
+    handler = (req, res) => {
+      if (req.url?.startsWith('/oauth2/v1/token')) {
+        tokenRequests++;
+        if (tokenRequests <= throttleTokens)
+          return json(
+            res,
+            429,
+            { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
+            { 'x-rate-limit-limit': '0', 'x-rate-limit-remaining': '0' },
+          );
+        return json(res, 200, {
+          token_type: 'Bearer',
+          expires_in: 3600,
+          access_token: 'at-1',
+          scope: 'okta.principalRateLimits.read okta.principalRateLimits.manage',
+        });
+      }
+      json(res, 200, entity);
+    };
+    const oauth = () =>
+      openPrincipalRateLimitClient(
+        {
+          orgUrl: url,
+          auth: { type: 'oauth', clientId: '0oaClient', tokenUrl: `${url}/oauth2/v1/token`, privateKey: pem },
+        },
+        { useAgent: false, sleep, random: () => 0.5, log: () => {} },
+      );
+    // Five 429s, then a token: well within the policy's attempts.
+    await expect(oauth().get('prl1')).resolves.toMatchObject({ id: 'prl1' });
+    expect(tokenRequests).toBe(6);
+
+    // Two calls waiting on one token request that never succeeds: both errors name the token request.
+    await closeClients();
+    tokenRequests = 0;
+    throttleTokens = Infinity;
+    const c = oauth();
+    const errors = await Promise.all([
+      c.get('prl1').catch((e: Error) => e),
+      c.get('prl2').catch((e: Error) => e),
+    ]);
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(RateLimitError);
+      expect((err as Error).message).toMatch(
+        /^token request for client 0oaClient failed after 10 attempts: 429/,
+      );
+    }
+    expect(tokenRequests).toBe(10);
+    expect(errors.map((e) => (e as Error).message).join()).not.toContain(pem.split('\n')[1]);
   });
 
   it('refuses a retry whose wait would pass the deadline, naming the deadline', async () => {
