@@ -52,6 +52,7 @@ import type {
   Executor,
   RereadSpec,
 } from './types';
+import { emptyCounters } from './types';
 import { PACKAGE_VERSION } from './version';
 
 /** Marks an attempt refused because the operation deadline ran out while it waited for a slot. */
@@ -124,14 +125,7 @@ function headersOf(res: AxiosResponse | undefined): Record<string, string | unde
 
 /** Runs API requests for one connection with the full in-process stack. */
 export class HttpExecutor implements Executor {
-  readonly counters: ClientCounters = {
-    requests: 0,
-    retries: 0,
-    throttled: 0,
-    maxInFlight: 0,
-    tokensFetched: 0,
-    window: 0,
-  };
+  readonly counters: ClientCounters = emptyCounters();
   private readonly http: AxiosInstance;
   private readonly limiter: AdaptiveLimiter;
   private readonly auth: Authorizer;

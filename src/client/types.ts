@@ -80,6 +80,11 @@ export interface ClientCounters {
   window?: number;
 }
 
+/** Counters of a client that has sent nothing yet. */
+export function emptyCounters(): ClientCounters {
+  return { requests: 0, retries: 0, throttled: 0, maxInFlight: 0, tokensFetched: 0, window: 0 };
+}
+
 /** The two kinds of connection an executor serves. */
 export type ConnectionRef =
   | { readonly kind: 'aerial'; readonly conn: AerialConnection }

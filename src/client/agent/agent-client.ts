@@ -18,6 +18,7 @@ import type {
   ConnectionRef,
   Executor,
 } from '../types';
+import { emptyCounters } from '../types';
 import { agentDir, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
 import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
 
@@ -222,14 +223,7 @@ class Session implements AgentSession {
 
 /** Executes calls in the agent; falls back to an in-process stack when the agent is gone and cannot restart. */
 class AgentExecutor implements Executor {
-  readonly counters: ClientCounters = {
-    requests: 0,
-    retries: 0,
-    throttled: 0,
-    maxInFlight: 0,
-    tokensFetched: 0,
-    window: 0,
-  };
+  readonly counters: ClientCounters = emptyCounters();
   private fallback?: Executor;
 
   constructor(
