@@ -11,7 +11,7 @@ import {
   type AerialConnectionSpec,
   type OrgConnectionSpec,
 } from '../spec';
-import { completeApply } from './hook-journal';
+import { completeApply, markPending } from './hook-journal';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';
 
@@ -43,10 +43,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     ),
     log,
   };
+  if (action === 'apply') journal(env, 'mark');
   try {
     await handlers.runHandler(action, spec, ctx);
     // Only apply is journaled: an interrupted destroy hook leaves its resource in the state, so it runs again anyway.
-    if (action === 'apply') recordCompletion(env);
+    if (action === 'apply') journal(env, 'complete');
     return 0;
   } catch (err) {
     process.stderr.write(`okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`);
@@ -76,16 +77,19 @@ function memoByValue<A, V>(make: (arg: A) => V): (arg: A) => V {
 }
 
 /** The journal is a safety net for killed deploys; a folder it cannot write to costs that net, not the deploy. */
-function recordCompletion(env: NodeJS.ProcessEnv): void {
+function journal(env: NodeJS.ProcessEnv, step: 'mark' | 'complete'): void {
   const prefix = env[JOURNAL_ENV];
   const planned = env[JOURNAL_EXPECT_ENV];
   if (!prefix || planned === undefined) return;
   try {
-    completeApply(prefix, planned);
+    if (step === 'mark') markPending(prefix);
+    else completeApply(prefix, planned);
   } catch (err) {
     process.stderr.write(
-      `okta-aerial: warning: cannot update the apply journal at ${prefix} (${(err as Error).message}); ` +
-        `the next deploy will apply this resource again\n`,
+      `okta-aerial: warning: cannot write the apply journal at ${prefix} (${(err as Error).message}); ` +
+        (step === 'mark'
+          ? `if this deploy is killed during this hook, the next one may not re-apply it\n`
+          : `the next deploy will apply this resource again\n`),
     );
   }
 }

@@ -51,7 +51,11 @@ export function parseHookSpec(raw: string | undefined, rawKey?: string): HookSpe
     const key = parseJson(rawKey, `${ENV.spec}_KEY`);
     if (typeof key !== 'object' || key === null)
       throw new CliUsageError(`${ENV.spec}_KEY must be a JSON object`);
-    for (const [path, value] of Object.entries(key)) setPath(spec as Record<string, unknown>, path, value);
+    const record = spec as Record<string, unknown>;
+    // The key is the old object's identity; the literal spec comes from the current code. If the key names
+    // the org, it names it completely (an org named by id then by domain must not end up with both).
+    if (Object.keys(key).some((path) => path.startsWith('org.'))) record.org = {};
+    for (const [path, value] of Object.entries(key)) setPath(record, path, value);
   }
   assertValidSpec(spec);
   return spec;

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { completeApply } from '../../src/cli/hook-journal';
+import { completeApply, markPending } from '../../src/cli/hook-journal';
 import { interruptedTrigger, journalName, journalPrefix, markPendingCommand } from '../../src/spec';
 
 const CONSTRUCT = 'stack/Org';
@@ -70,6 +70,21 @@ describe('apply journal', () => {
     mark(); // the retry is killed as well
     expect(plan()).not.toBe(planned);
     expect(plan()).toMatch(/^retry-/);
+  });
+
+  it('still notices a hook cut off after an earlier run lost the journal mark', () => {
+    // Run 1 was killed after Terraform recorded the journal resource but before its mark was written, so
+    // run 2 plans no journal change and creates only the config resource; its hook marks the apply itself.
+    const planned = plan();
+    markPending(prefix); // the hook, before its first API call; then run 2 is killed too
+    expect(plan()).not.toBe(planned);
+  });
+
+  it("keeps the journal resource's mark when the hook marks too", () => {
+    mark();
+    const marked = plan();
+    markPending(prefix);
+    expect(plan()).toBe(marked);
   });
 
   it('writes a fresh nonce on every mark', () => {

@@ -62,6 +62,21 @@ describe('parseHookSpec', () => {
     expect(spec.org).toEqual({ orgId: '00oDemoAcmeDev000001' });
   });
 
+  it('names the old org completely from the key when the code now names it the other way', () => {
+    // The literal (current code) names the org by domain; the old object's key named it by id.
+    const literal = {
+      ...ORG_SPEC,
+      role: 'identity',
+      org: { domain: 'acme-prod.okta.com', cell: 'ok1' },
+    } as Record<string, unknown>;
+    delete literal.status;
+    const spec = parseHookSpec(
+      JSON.stringify(literal),
+      JSON.stringify({ 'account.accountId': ACCOUNT.accountId, 'org.orgId': '00oDemoAcmeProd00001' }),
+    );
+    expect(spec.org).toEqual({ orgId: '00oDemoAcmeProd00001' });
+  });
+
   it('ignores key paths that would reach the object prototype', () => {
     parseHookSpec(
       JSON.stringify(ORG_SPEC),
