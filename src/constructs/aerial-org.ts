@@ -11,8 +11,9 @@ import {
   type RemovalPolicy,
 } from '../spec';
 import type { IAerialAccount } from './aerial-account';
-import { orgKey } from './connection';
+import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved, renderLifecycle } from './lifecycle';
+import { claimUniqueKey } from './unique-key';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
 export interface IAerialOrgRef {
@@ -114,12 +115,14 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
     };
     const problems = validateSpec(spec, { isUnresolved });
     if (problems.length > 0) throw new SpecValidationError(subject, problems);
+    const key = orgKey(account.accountId, this.orgRef);
+    claimUniqueKey(this, 'AerialOrg', JSON.stringify(key), `org ${describeOrgKey(key)}`);
     const { status, ...rest } = spec;
     const identitySpec: AerialOrgIdentitySpec = { ...rest, role: 'identity' };
     const lifecycle = renderLifecycle(this, {
       rendering: props.account.rendering,
       hookCommand: props.account.hookCommand,
-      key: orgKey(account.accountId, this.orgRef),
+      key,
       identitySpec,
       configSpec: spec,
       state: { status },
@@ -130,9 +133,16 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
   }
 }
 
-/** The org ref of the props; a mix of both forms is kept as given so validation names it. */
+/**
+ * The org ref of the props; a mix of both forms is kept as given so validation names it. Domains are
+ * case-insensitive: one spelling keeps the natural key stable when only the case changes.
+ */
 function orgRefOf(props: AerialOrgProps): OrgRefSpec {
-  const { orgId, domain, cell } = props;
+  const { orgId, cell } = props;
+  const domain =
+    typeof props.domain === 'string' && !isUnresolved(props.domain)
+      ? props.domain.toLowerCase()
+      : props.domain;
   if (domain === undefined && cell === undefined) return { orgId } as OrgRefSpec;
   if (orgId === undefined) return { domain, cell } as OrgRefSpec;
   return { orgId, domain, cell } as unknown as OrgRefSpec;

@@ -32,3 +32,8 @@ export function orgKey(accountId: string, org: OrgRefSpec): Record<string, strin
     ? { 'account.accountId': accountId, 'org.orgId': org.orgId }
     : { 'account.accountId': accountId, 'org.domain': org.domain, 'org.cell': org.cell };
 }
+
+/** A readable name of an org key for messages (tokens show as cdktf renders them). */
+export function describeOrgKey(key: Record<string, string>): string {
+  return Object.values(key).slice(1).join(' ') + ` of account ${key['account.accountId']}`;
+}

@@ -9,7 +9,7 @@ import {
   type RemovalPolicy,
 } from '../spec';
 import type { IAerialOrgRef } from './aerial-org';
-import { orgKey } from './connection';
+import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved, renderLifecycle } from './lifecycle';
 import { claimUniqueKey } from './unique-key';
 
@@ -58,7 +58,12 @@ export class ProductAssignment extends Construct {
     const problems = validateSpec(spec, { isUnresolved });
     if (problems.length > 0) throw new SpecValidationError(subject, problems);
     const key = orgKey(account.accountId, spec.org);
-    claimUniqueKey(this, 'ProductAssignment', JSON.stringify(key), `the products of org ${describe(key)}`);
+    claimUniqueKey(
+      this,
+      'ProductAssignment',
+      JSON.stringify(key),
+      `the products of org ${describeOrgKey(key)}`,
+    );
     const identitySpec: ProductAssignmentIdentitySpec = { ...spec, role: 'identity' };
     const lifecycle = renderLifecycle(this, {
       rendering: props.org.account.rendering,
@@ -74,9 +79,4 @@ export class ProductAssignment extends Construct {
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;
   }
-}
-
-/** A readable name of a key for messages (tokens show as cdktf renders them). */
-function describe(key: Record<string, string>): string {
-  return Object.values(key).slice(1).join(' ') + ` of account ${key['account.accountId']}`;
 }

@@ -14,12 +14,14 @@ export function claimUniqueKey(construct: IConstruct, subject: string, key: stri
     stackClaims = new Map();
     claims.set(stack, stackClaims);
   }
-  const previous = stackClaims.get(key);
+  // One claim per kind: an AerialOrg and the ProductAssignment of the same org manage different things.
+  const claim = `${subject} ${key}`;
+  const previous = stackClaims.get(claim);
   if (previous !== undefined) {
     throw new Error(
       `${subject} '${construct.node.path}' and ${subject} '${previous}' both manage ${what}; ` +
         'they would overwrite each other: keep one of them',
     );
   }
-  stackClaims.set(key, construct.node.path);
+  stackClaims.set(claim, construct.node.path);
 }

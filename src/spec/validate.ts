@@ -274,6 +274,12 @@ const requestDeletionRule: CrossRule = (spec, isUnresolved) => {
       `requestDeletionOnDestroy is true but removalPolicy is ${show(spec.removalPolicy)}; set removalPolicy to 'DESTROY' or drop requestDeletionOnDestroy`,
     );
   }
+  if (get(spec, 'org.domain') !== undefined) {
+    problems.push(
+      'requestDeletionOnDestroy needs the org named by orgId, not by domain: switching an org from domain to id later ' +
+        'replaces its identity, and the old one would request deletion of an org that is still wanted',
+    );
+  }
   const environment = get(spec, 'account.environment');
   const partner = get(spec, 'account.partnerAccount');
   if (isUnresolved(environment) || isUnresolved(partner)) return problems;

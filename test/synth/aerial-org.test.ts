@@ -116,6 +116,52 @@ describe('AerialOrg', () => {
     expect(config.input.org).toEqual({ domain: 'acme-eu.okta.com', cell: 'eu1' });
   });
 
+  it('keys a domain in one spelling, so a change of case is not a key change', () => {
+    const stack = newStack();
+    const org = new AerialOrg(stack, 'Eu', {
+      account: demoAccount(stack),
+      domain: 'Acme-EU.okta.com',
+      cell: 'eu1',
+    });
+    expect(org.orgRef).toEqual({ domain: 'acme-eu.okta.com', cell: 'eu1' });
+    expect(lifecycleOf(synth(stack), 'Eu').identity.triggers_replace['org.domain']).toBe('acme-eu.okta.com');
+  });
+
+  it('fails if two AerialOrgs manage one org, naming both paths', () => {
+    const stack = newStack();
+    const account = demoAccount(stack);
+    new AerialOrg(stack, 'Eu', { account, domain: 'acme-eu.okta.com', cell: 'eu1' });
+    expect(
+      errorOf(
+        () =>
+          new AerialOrg(stack, 'EuAgain', {
+            account,
+            domain: 'ACME-EU.okta.com',
+            cell: 'eu1',
+            status: 'INACTIVE',
+          }),
+      ).message,
+    ).toBe(
+      "AerialOrg 'stack/EuAgain' and AerialOrg 'stack/Eu' both manage org acme-eu.okta.com eu1 of account " +
+        `${ACCOUNT_ID}; they would overwrite each other: keep one of them`,
+    );
+  });
+
+  it('refuses a deletion request for an org named by domain', () => {
+    const stack = newStack();
+    const err = errorOf(
+      () =>
+        new AerialOrg(stack, 'Sbx', {
+          account: demoAccount(stack, { environment: 'sandbox' }),
+          domain: 'acme-sbx1.okta.com',
+          cell: 'op3',
+          removalPolicy: 'DESTROY',
+          requestDeletionOnDestroy: true,
+        }),
+    );
+    expect(err.message).toContain('requestDeletionOnDestroy needs the org named by orgId, not by domain');
+  });
+
   it('allows a deletion request with DESTROY in the sandbox', () => {
     const stack = newStack();
     new AerialOrg(stack, 'Sbx', {
