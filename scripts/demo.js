@@ -81,6 +81,10 @@ function runCdktf(args, env) {
   return new Promise((resolve) => {
     const bin = path.join(ROOT, 'node_modules/.bin/cdktf');
     const child = spawn(bin, args, { cwd: ROOT, env, stdio: 'inherit' });
+    child.on('error', (err) => {
+      process.stderr.write(`demo: cannot run ${bin} (${err.message}); run \`npm install\` first\n`);
+      resolve(1);
+    });
     child.on('exit', (code, signal) => resolve(signal ? 1 : code));
   });
 }
@@ -155,8 +159,11 @@ async function main() {
     );
     return 0;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
   }
 }
 

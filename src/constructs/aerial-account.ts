@@ -110,7 +110,7 @@ export class AerialAccount extends Construct implements IAerialAccount {
     this.rendering = props.rendering ?? 'terraform_data';
     this.hookCommand = props.hookCommand;
     const problems: string[] = [];
-    if (!(environment in AERIAL_ENVIRONMENTS)) {
+    if (!Object.hasOwn(AERIAL_ENVIRONMENTS, environment)) {
       problems.push(`environment is ${JSON.stringify(environment)}; use 'production' or 'sandbox'`);
     }
     const tokenUrl = this.tokenUrl(props, problems);

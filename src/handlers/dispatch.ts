@@ -24,6 +24,10 @@ export function runHandler(action: HookAction, spec: HookSpec, ctx: HandlerConte
         return applyProductAssignment(spec, ctx);
       case 'principal-rate-limit':
         return applyPrincipalRateLimit(spec, ctx);
+      default:
+        throw new Error(
+          `${describeResource(spec)}: no handler for kind '${(spec as { kind: string }).kind}'`,
+        );
     }
   }
   switch (spec.kind) {

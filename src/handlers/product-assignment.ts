@@ -32,7 +32,8 @@ export async function applyProductAssignment(
     );
   }
   const current = (await client.getEnabledProducts(orgId)).map((p) => p.id);
-  const desired = [...spec.productIds];
+  // Unique: a list from another resource may repeat an id the synth-time normalization could not see.
+  const desired = [...new Set(spec.productIds)];
   if (sameSet(current, desired)) {
     ctx.log(`org ${orgId} products already [${desired.join(', ')}]; nothing to change`);
     return;

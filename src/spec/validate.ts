@@ -133,7 +133,8 @@ const url: Check = (value, label) => {
   if (parsed.username || parsed.password) {
     return `${label} contains a user name or password; remove it and pass credentials through environment variable names`;
   }
-  if (parsed.search || parsed.hash) return `${label} ${show(value)} has a query or fragment; remove it`;
+  // A query may carry a secret (?token=...): name the problem without echoing the URL.
+  if (parsed.search || parsed.hash) return `${label} has a query or fragment; remove it`;
   if (parsed.protocol === 'https:') return undefined;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
   return `${label} ${show(value)} is not allowed; ${fix}`;
@@ -390,7 +391,8 @@ export function validateSpec(spec: unknown, opts: ValidateOptions = {}): string[
       `v is ${show(record.v)}; this version understands spec version ${SPEC_VERSION}: use matching versions of cdktf-okta-aerial at synth and deploy`,
     ];
   }
-  const table = typeof record.kind === 'string' ? RULES[record.kind] : undefined;
+  const table =
+    typeof record.kind === 'string' && Object.hasOwn(RULES, record.kind) ? RULES[record.kind] : undefined;
   if (!table) return [oneOf(Object.keys(RULES))(record.kind, 'kind') as string];
   const state = record.role === 'identity' ? table.state.map((r) => ({ ...r, optional: true })) : table.state;
   return [

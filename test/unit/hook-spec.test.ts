@@ -77,6 +77,21 @@ describe('parseHookSpec', () => {
     expect(spec.org).toEqual({ orgId: '00oDemoAcmeProd00001' });
   });
 
+  it('refuses a kind named like an object property with a clear message', () => {
+    expect(() => parseHookSpec(JSON.stringify({ ...ORG_SPEC, kind: 'toString' }))).toThrow(
+      /kind is 'toString'/,
+    );
+  });
+
+  it('never echoes a URL with a query (it may carry a secret)', () => {
+    const bad = {
+      ...ORG_SPEC,
+      account: { ...ACCOUNT, tokenUrl: 'https://acme.okta.com/token?secret=hunter2' },
+    };
+    expect(() => parseHookSpec(JSON.stringify(bad))).toThrow(/tokenUrl has a query or fragment; remove it/);
+    expect(() => parseHookSpec(JSON.stringify(bad))).not.toThrow(/hunter2/);
+  });
+
   it('ignores key paths that would reach the object prototype', () => {
     parseHookSpec(
       JSON.stringify(ORG_SPEC),
