@@ -40,8 +40,9 @@ export interface AerialOrgProps {
    */
   readonly domain?: string;
   /**
-   * The org's cell (e.g. ok1, eu1); required with domain.
-   * @default - orgId names the org
+   * The org's cell (e.g. ok1, eu1): required with domain; optional with orgId, where it is sent when the
+   * org is linked (as Okta's examples do) and is not part of the natural key.
+   * @default - none (with orgId, the org is linked by id alone)
    */
   readonly cell?: string;
   /**
@@ -143,7 +144,7 @@ function orgRefOf(props: AerialOrgProps): OrgRefSpec {
     typeof props.domain === 'string' && !isUnresolved(props.domain)
       ? props.domain.toLowerCase()
       : props.domain;
-  if (domain === undefined && cell === undefined) return { orgId } as OrgRefSpec;
+  if (domain === undefined) return (cell === undefined ? { orgId } : { orgId, cell }) as OrgRefSpec;
   if (orgId === undefined) return { domain, cell } as OrgRefSpec;
   return { orgId, domain, cell } as unknown as OrgRefSpec;
 }

@@ -14,7 +14,7 @@ export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): 
   let org = await findLinkedOrg(client, spec.org);
   const linkedNow = !org;
   if (!org) {
-    org = await client.linkOrg('orgId' in spec.org ? { orgId: spec.org.orgId } : spec.org);
+    org = await client.linkOrg(spec.org);
     ctx.log(`linked ${label} to account ${spec.account.accountId} as ${org.id} (${org.status})`);
   }
   if (org.status !== spec.status) {

@@ -59,7 +59,9 @@ export interface OrgConnectionSpec {
 }
 
 /** How an org is identified within an account: by id, or by domain and cell until linked. */
-export type OrgRefSpec = { readonly orgId: string } | { readonly domain: string; readonly cell: string };
+/** How an org is named: by id (the cell, if given, is sent when linking, as Okta's examples do), or by domain and cell. */
+export type OrgRefSpec =
+  { readonly orgId: string; readonly cell?: string } | { readonly domain: string; readonly cell: string };
 
 interface SpecBase {
   readonly v: typeof SPEC_VERSION;

@@ -228,9 +228,8 @@ const orgRefRule: CrossRule = (spec, isUnresolved) => {
   }
   const ref = org as Record<string, unknown>;
   const byId = ref.orgId !== undefined;
-  const byDomain = ref.domain !== undefined || ref.cell !== undefined;
-  if (byId && byDomain)
-    return ['orgId and domain/cell are both set; name the org by orgId or by domain and cell'];
+  const byDomain = ref.domain !== undefined || (!byId && ref.cell !== undefined);
+  if (byId && byDomain) return ['orgId and domain are both set; name the org by orgId or by domain and cell'];
   if (!byId && !byDomain) return ['orgId, or domain and cell, is missing; name the org by one of them'];
   const rules: Rule[] = byId
     ? [
@@ -239,6 +238,7 @@ const orgRefRule: CrossRule = (spec, isUnresolved) => {
           label: 'orgId',
           check: pattern(SPEC_PATTERNS.orgId, 'an Okta org id', '00o followed by 17 letters or digits'),
         },
+        ...(ref.cell === undefined ? [] : [cellRule]),
       ]
     : [
         {
@@ -246,13 +246,15 @@ const orgRefRule: CrossRule = (spec, isUnresolved) => {
           label: 'domain',
           check: pattern(SPEC_PATTERNS.domain, 'a domain name', 'a host name like acme.okta.com'),
         },
-        {
-          path: 'org.cell',
-          label: 'cell',
-          check: pattern(SPEC_PATTERNS.cell, 'an Okta cell', '2-3 letters and 1-2 digits like ok1 or eu1'),
-        },
+        cellRule,
       ];
   return runRules(spec, rules, isUnresolved);
+};
+
+const cellRule: Rule = {
+  path: 'org.cell',
+  label: 'cell',
+  check: pattern(SPEC_PATTERNS.cell, 'an Okta cell', '2-3 letters and 1-2 digits like ok1 or eu1'),
 };
 
 /** Every product id has the documented shape; unresolved elements are skipped. */

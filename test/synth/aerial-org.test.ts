@@ -116,6 +116,14 @@ describe('AerialOrg', () => {
     expect(config.input.org).toEqual({ domain: 'acme-eu.okta.com', cell: 'eu1' });
   });
 
+  it('sends a cell given with an org id when linking, but keys the org on its id alone', () => {
+    const stack = newStack();
+    new AerialOrg(stack, 'Prod', { account: demoAccount(stack), orgId: ORG_ID, cell: 'ok1' });
+    const { identity, config } = lifecycleOf(synth(stack), 'Prod');
+    expect(config.input.org).toEqual({ orgId: ORG_ID, cell: 'ok1' });
+    expect(identity.triggers_replace).toEqual({ 'account.accountId': ACCOUNT_ID, 'org.orgId': ORG_ID });
+  });
+
   it('keys a domain in one spelling, so a change of case is not a key change', () => {
     const stack = newStack();
     const org = new AerialOrg(stack, 'Eu', {
@@ -206,7 +214,7 @@ describe('AerialOrg', () => {
       errorOf(
         () => new AerialOrg(stack, 'Both', { account, orgId: ORG_ID, domain: 'acme.okta.com', cell: 'ok1' }),
       ).message,
-    ).toContain('orgId and domain/cell are both set');
+    ).toContain('orgId and domain are both set');
     expect(
       errorOf(() => new AerialOrg(stack, 'NoCell', { account, domain: 'acme.okta.com' })).message,
     ).toContain('cell is missing');

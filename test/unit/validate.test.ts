@@ -253,7 +253,14 @@ describe('validateSpec', () => {
       validateSpec(
         withValue(aerialOrg, 'org', { orgId: '00oDemoAcmeProd00001', domain: 'a.okta.com', cell: 'ok1' }),
       ),
-    ).toEqual(['orgId and domain/cell are both set; name the org by orgId or by domain and cell']);
+    ).toEqual(['orgId and domain are both set; name the org by orgId or by domain and cell']);
+    // A cell with an org id is allowed (sent when linking) and checked.
+    expect(validateSpec(withValue(aerialOrg, 'org', { orgId: '00oDemoAcmeProd00001', cell: 'ok1' }))).toEqual(
+      [],
+    );
+    expect(
+      validateSpec(withValue(aerialOrg, 'org', { orgId: '00oDemoAcmeProd00001', cell: 'nope' })),
+    ).toEqual([expect.stringMatching(/^cell 'nope' is not an Okta cell/)]);
     expect(validateSpec(withValue(aerialOrg, 'org', {}))).toEqual([
       'orgId, or domain and cell, is missing; name the org by one of them',
     ]);
