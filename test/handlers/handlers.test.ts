@@ -94,13 +94,11 @@ describe('AerialOrg handlers', () => {
     expect(writes()).toEqual([]);
   });
 
-  it("links an org named by id with its cell, and refuses a wrong cell with Okta's error", async () => {
-    await expect(
-      applyAerialOrg(orgSpec({ org: { orgId: '00oDemoAcmeEu0000001', cell: 'ok1' } }), ctx),
-    ).rejects.toThrow(/linkOrg 00oDemoAcmeEu0000001 failed after 1 attempt: 400 E0000001/);
-    await applyAerialOrg(orgSpec({ org: { orgId: '00oDemoAcmeEu0000001', cell: 'eu1' } }), ctx);
+  it('links an org named by id together with its cell', async () => {
+    await applyAerialOrg(orgSpec({ org: { orgId: '00oDemoAcmeStage0001', cell: 'ok1' } }), ctx);
+    expect(writes()).toEqual(['aerial.linkOrg']);
     expect(lines).toEqual([
-      expect.stringMatching(/^linked org 00oDemoAcmeEu0000001 to account \w+ as 00oDemoAcmeEu0000001/),
+      expect.stringMatching(/^linked org 00oDemoAcmeStage0001 to account \w+ as 00oDemoAcmeStage0001/),
     ]);
   });
 
