@@ -25,14 +25,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       `usage: okta-aerial hook apply|destroy (the spec is read from ${ENV.spec}; got '${argv.join(' ')}')`,
     );
   }
-  const spec = parseHookSpec(env[ENV.spec], env[`${ENV.spec}_KEY`]);
-  const what = `${spec.kind} '${spec.path}'`;
-  const log = (line: string): void => {
-    process.stdout.write(`okta-aerial: ${what}: ${line}\n`);
-  };
+  const spec = parseHookSpec(env[ENV.spec], env[ENV.specKey]);
   // Loaded here, not at the top, so a usage or spec error never pays for the client.
   const client = require('../client') as typeof import('../client');
   const handlers = require('../handlers') as typeof import('../handlers');
+  const what = handlers.describeResource(spec);
+  const log = (line: string): void => {
+    process.stdout.write(`okta-aerial: ${what}: ${line}\n`);
+  };
   const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`) };
   const ctx: HandlerContext = {
     aerial: memoByValue((conn: AerialConnectionSpec) =>

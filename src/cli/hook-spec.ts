@@ -48,9 +48,9 @@ export function parseHookSpec(raw: string | undefined, rawKey?: string): HookSpe
     );
   }
   if (rawKey !== undefined && rawKey.trim() !== '') {
-    const key = parseJson(rawKey, `${ENV.spec}_KEY`);
+    const key = parseJson(rawKey, ENV.specKey);
     if (typeof key !== 'object' || key === null)
-      throw new CliUsageError(`${ENV.spec}_KEY must be a JSON object`);
+      throw new CliUsageError(`${ENV.specKey} must be a JSON object`);
     const record = spec as Record<string, unknown>;
     // The key is the old object's identity; the literal spec comes from the current code. If the key names
     // the org, it names it completely (an org named by id then by domain must not end up with both).

@@ -38,7 +38,7 @@ export const RENDERINGS: readonly Rendering[] = ['terraform_data', 'null_resourc
 export const HOOK_COMMAND_CONTEXT_KEY = 'okta-aerial:hookCommand';
 
 /** Env var holding the natural key (`{ "dotted.path": value }`) for null_resource destroy hooks. */
-export const SPEC_KEY_ENV = `${ENV.spec}_KEY`;
+export const SPEC_KEY_ENV = ENV.specKey;
 
 /** Where this package's CLI launcher is; the same relative location from src/constructs and lib/constructs. */
 const BIN_PATH = path.resolve(__dirname, '../../bin/okta-aerial.js');
@@ -124,7 +124,7 @@ export interface LifecycleOptions {
   readonly subject: string;
 }
 
-/** The two resources of one construct. */
+/** The resources of one construct that others depend on (its journal resource sits between them). */
 export interface Lifecycle {
   /** Keyed on the natural key; its destroy-time hook acts per removal policy. */
   readonly identity: TerraformResource;

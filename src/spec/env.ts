@@ -6,6 +6,8 @@
 export const ENV = {
   /** The spec handed to a lifecycle hook by Terraform (`jsonencode(self.input)`). */
   spec: 'OKTA_AERIAL_SPEC',
+  /** null_resource destroy hooks: the natural key (`jsonencode(self.triggers)`), overlaid on the spec. */
+  specKey: 'OKTA_AERIAL_SPEC_KEY',
   /** Default: PEM (PKCS#8) or JWK JSON private key of the Aerial API service app. */
   aerialPrivateKey: 'OKTA_AERIAL_PRIVATE_KEY',
   /** Default: key id (`kid`) registered for that key. */

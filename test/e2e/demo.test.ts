@@ -71,6 +71,11 @@ describe('npm run demo', () => {
     const reset = await demo('reset');
     expect(reset.code).toBe(0);
     expect(fs.existsSync(path.join(dir, '.okta-aerial'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'terraform.multi-org.tfstate'))).toBe(false);
+    // ...and the next demo starts from scratch: the orgs are linked again.
+    const again = await demo();
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('linked org 00oDemoAcmeProd00001');
   });
 
   it('refuses an unknown action with its usage', async () => {

@@ -51,6 +51,8 @@ let emu: RunningEmulator;
 let creds: Record<string, string>;
 let project: E2eProject;
 let last: RunResult;
+/** Every terraform output of this file, for the secret scan. */
+const outputs: string[] = [];
 
 function build(v: Variant) {
   return (stack: TerraformStack): void => {
@@ -116,6 +118,7 @@ async function deploy(v: Variant, destroy = false): Promise<RunResult> {
   project.synth(build(v));
   await project.init(creds);
   last = destroy ? await project.destroy(creds) : await project.apply(creds);
+  outputs.push(last.output);
   if (last.code !== 0) throw new Error(`terraform ${destroy ? 'destroy' : 'apply'} failed:\n${last.output}`);
   return last;
 }
@@ -181,6 +184,12 @@ describe('deploying a stack with the real terraform', () => {
 
   it('changes a removal policy in place without running any hook', async () => {
     await deploy({ ...V2, ciPolicy: 'DESTROY' });
+    // The Ci identity and config inputs are updated in place: the new policy is in the state, nothing ran.
+    expect(last.output).toContain('0 added, 2 changed, 0 destroyed');
+    const state = fs.readFileSync(project.stateFile, 'utf8');
+    expect(state).toMatch(
+      /"path": "lifecycle\/Ci",\s*"principalId": "00TDemoCiToken000001",[\s\S]*?"removalPolicy": "DESTROY"/,
+    );
     expect(hookLines(last)).toEqual([]);
     expect(emu.stats().totalRequests).toBe(0);
   });
@@ -244,7 +253,8 @@ describe('deploying a stack with the real terraform', () => {
   it('never writes a secret into the state, the synthesized output or the hook output', () => {
     const secrets = secretValues(creds);
     expect(secrets.length).toBeGreaterThan(3);
-    const haystacks = [fs.readFileSync(project.stateFile, 'utf8'), last.output];
+    const haystacks = [fs.readFileSync(project.stateFile, 'utf8'), ...outputs];
+    expect(outputs.length).toBeGreaterThan(5);
     for (const file of allFiles(project.outdir)) haystacks.push(fs.readFileSync(file, 'utf8'));
     for (const text of haystacks) {
       for (const secret of secrets) expect(text.includes(secret)).toBe(false);

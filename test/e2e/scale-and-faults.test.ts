@@ -8,7 +8,7 @@ import { bigSeed, buildBigStack, differences, type BigStackShape } from './big-s
 import { remoteOrgs, secretValues } from './fixtures';
 import { E2eProject } from './harness';
 
-const SHAPE: BigStackShape = { orgs: 24, apiOrgs: 4, principalsPerOrg: 15 }; // 112 constructs, 224 resources
+const SHAPE: BigStackShape = { orgs: 24, apiOrgs: 4, principalsPerOrg: 15 }; // 112 constructs, 336 lifecycle resources
 
 let emu: RunningEmulator;
 let creds: Record<string, string>;
