@@ -33,6 +33,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     await agent.stopped;
+    // Calls cut off by the stop may still be retrying in this process while their hooks have moved on to a
+    // new agent; they must not keep sending requests next to its limiter. Unref'd: a clean exit is not delayed.
+    setImmediate(() => process.exit(0)).unref();
     return 0;
   } catch (e) {
     // Losing the race to another agent is the normal way for a second starter to end.

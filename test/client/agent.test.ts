@@ -74,6 +74,54 @@ function agentPid(socket: string): Promise<number | undefined> {
   });
 }
 
+/** A connection that sends raw protocol messages to an agent, one at a time. */
+async function rawConnection(socket: string): Promise<{
+  request(msg: Record<string, unknown>): Promise<Record<string, unknown>>;
+  close(): void;
+}> {
+  const s = connect(socket);
+  await new Promise((resolve, reject) => s.once('connect', resolve).once('error', reject));
+  s.setEncoding('utf8');
+  let buf = '';
+  let waiting: ((r: Record<string, unknown>) => void) | undefined;
+  s.on('data', (d: string) => {
+    buf += d;
+    const nl = buf.indexOf('\n');
+    if (nl >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      waiting?.(JSON.parse(line) as Record<string, unknown>);
+    }
+  });
+  return {
+    request: (msg) =>
+      new Promise((resolve) => {
+        waiting = resolve;
+        s.write(`${JSON.stringify({ id: 1, ...msg })}\n`);
+      }),
+    close: () => s.destroy(),
+  };
+}
+
+/** True once the process is gone (or a zombie waiting to be reaped). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return / Z /.test(stat);
+}
+
+/** Waits until the process has exited; fails (instead of hanging) when it does not within `ms`. */
+async function exited(pid: number, ms = 5_000): Promise<void> {
+  for (let waited = 0; !gone(pid); waited += 25) {
+    if (waited >= ms) throw new Error(`process ${pid} did not exit within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function stopAgent(dir: string): Promise<void> {
   const { socket } = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir });
   const pid = existsSync(socket) ? await agentPid(socket) : undefined;
@@ -186,6 +234,90 @@ describe('deploy agent (cross-process)', () => {
     expect(newPid).toBeGreaterThan(0);
     expect(newPid).not.toBe(pid);
   });
+
+  it.each([
+    ['SIGTERM', undefined],
+    ['its idle timeout', '300'],
+  ])(
+    'an agent stopped by %s while this hook holds its connection exits; the calls move to a new agent under the cap',
+    async (how, idleMs) => {
+      const dir = newDir();
+      process.env.OKTA_AERIAL_AGENT_DIR = dir;
+      if (idleMs) process.env.OKTA_AERIAL_AGENT_IDLE_MS = idleMs;
+      try {
+        const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+        await c.getAccount(); // this process now holds a connection to the agent
+        const { socket } = agentLocation();
+        const pid = await agentPid(socket);
+        expect(pid).toBeGreaterThan(0);
+        if (how === 'SIGTERM') process.kill(pid!, 'SIGTERM');
+        await exited(pid!);
+        // Other hooks start a new agent; this one's calls must join it rather than run on an old agent.
+        emu.reset();
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          OKTA_AERIAL_AGENT_DIR: dir,
+          TEST_CREDS: JSON.stringify(emu.credentials()),
+        };
+        const [children] = await Promise.all([
+          Promise.all(Array.from({ length: 5 }, () => runChild(env))),
+          Promise.all(Array.from({ length: 15 }, () => c.getOrg(DEMO.aerialOrgId))),
+        ]);
+        expect(children.map((r) => r.err).filter(Boolean)).toEqual([]);
+        const stats = emu.stats();
+        expect(stats.byRoute['aerial.getOrg']['200']).toBe(15 + 5);
+        expect(stats.maxInFlight[ACCOUNT_KEY]).toBeLessThanOrEqual(10);
+        expect(stats.throttled).toBe(0);
+        const newPid = await agentPid(socket);
+        expect(newPid).toBeGreaterThan(0);
+        expect(newPid).not.toBe(pid);
+      } finally {
+        delete process.env.OKTA_AERIAL_AGENT_IDLE_MS;
+      }
+    },
+    30_000,
+  );
+
+  it('sends a POST that a stopping agent did not run to the new agent, exactly once', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    process.env.OKTA_AERIAL_AGENT_IDLE_MS = '400'; // the agent checks its socket every 100 ms
+    const { socket } = agentLocation();
+    try {
+      const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+      await c.getAccount();
+      const pid = await agentPid(socket);
+      expect(pid).toBeGreaterThan(0);
+      const probe = await rawConnection(socket);
+      emu.setFaults({ rules: [{ route: 'aerial.listSubscribedProducts', latencyMs: 1_500 }] });
+      emu.reset();
+      const slow = c.listSubscribedProducts();
+      while (!(await c.sharedCounters()).inFlight) await new Promise((r) => setTimeout(r, 10));
+      // The socket goes away (a rebuild, or a new agent took over): the agent drains its running call.
+      rmSync(socket);
+      let reply = await probe.request({ t: 'counters', key: 'none' });
+      for (let i = 0; i < 200 && !reply.goingAway; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        reply = await probe.request({ t: 'counters', key: 'none' });
+      }
+      probe.close();
+      expect(reply).toMatchObject({ ok: false, goingAway: true });
+      // This hook's next call is a POST on its held connection: refused unrun, so it goes to a new agent.
+      await expect(c.linkOrg({ orgId: '00oDemoAcmeProd00001' })).resolves.toMatchObject({
+        id: '00oDemoAcmeProd00001',
+        accountId: DEMO.accountId,
+      });
+      expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toHaveLength(1);
+      const newPid = await agentPid(socket);
+      expect(newPid).toBeGreaterThan(0);
+      expect(newPid).not.toBe(pid);
+      await expect(slow).resolves.toHaveLength(4);
+      await exited(pid!);
+    } finally {
+      emu.setFaults({ rules: [] });
+      delete process.env.OKTA_AERIAL_AGENT_IDLE_MS;
+    }
+  }, 30_000);
 
   it('is not held up by a start marker left behind by a crashed starter', async () => {
     const dir = newDir();

@@ -30,8 +30,12 @@ const SPAWN_LOCK_STALE_MS = 3_000;
 const AGENT_ENV =
   /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|LANG|LC_ALL|NODE_EXTRA_CA_CERTS|NODE_OPTIONS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|OKTA_AERIAL_AGENT_DIR|OKTA_AERIAL_AGENT_IDLE_MS|SYSTEMROOT)$/;
 
-/** The agent went away with calls in flight. */
+/** The agent went away after the call was written and before its reply: the call may have run. */
 class AgentLostError extends Error {}
+/** The agent did not run the call (it is stopping); safe to send again, whatever the method. */
+class AgentNotSentError extends Error {}
+/** How many times one call may move to a restarted agent before this process calls the API itself. */
+const MAX_RENEWALS = 3;
 /** The agent is there but did not answer in time. */
 class AgentSilentError extends Error {}
 
@@ -140,6 +144,12 @@ class Session implements AgentSession {
       if (!p) return;
       this.pending.delete(reply.id);
       if (this.pending.size === 0) socket.unref();
+      if (!reply.ok && reply.goingAway) {
+        // Replies to calls still running there will come; new calls go to the agent that serves the socket now.
+        this.lost = true;
+        p.reject(new AgentNotSentError('the deploy agent is stopping and did not run the call'));
+        return;
+      }
       p.resolve(reply);
     });
     const fail = (): void => {
@@ -235,47 +245,64 @@ class AgentExecutor implements Executor {
   ) {}
 
   async execute(req: ApiRequest): Promise<ApiResponse> {
-    if (this.fallback) return this.fallback.execute(req);
-    try {
-      return await this.callAgent(req);
-    } catch (e) {
-      if (!(e instanceof AgentLostError)) throw e;
-      // The agent died mid-call. A GET or PUT is safe to send again; a POST may have been sent, so it is
-      // reported as a retryable network error rather than repeated.
-      if (req.method === 'POST') {
-        throw createOktaApiError({
-          operation: req.operation,
-          attempts: 1,
-          service: this.ref.kind === 'aerial' ? 'aerial' : 'org',
-          code: 'ECONNLOST',
-          transportMessage: e.message,
-        });
-      }
-      const next = await this.session.renew();
-      if (next) {
-        this.session = next;
-        try {
-          return await this.callAgent(req);
-        } catch (again) {
-          if (!(again instanceof AgentLostError)) throw again;
-        }
-      }
-      this.log.warn(
-        'warning: the deploy agent went away and could not be restarted; calling the API from this process',
-      );
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on this rare path
-      const { HttpExecutor } = require('../http-executor') as typeof import('../http-executor');
-      this.fallback = new HttpExecutor(this.ref, this.options);
-      return this.fallback.execute(req);
-    }
+    return this.viaAgent(
+      () => this.callAgent(req),
+      (ex) => ex.execute(req),
+      req.method === 'POST' ? req.operation : undefined,
+    );
   }
 
   async sharedCounters(): Promise<ClientCounters> {
-    if (this.fallback) return this.fallback.sharedCounters();
-    await this.session.ensureOpen(this.key, this.ref);
-    const r = await this.session.request({ t: 'counters', key: this.key });
-    if (!r.ok) throw errorFromRecord(r.error);
-    return { ...r.counters! };
+    return this.viaAgent(
+      async () => {
+        await this.session.ensureOpen(this.key, this.ref);
+        const r = await this.session.request({ t: 'counters', key: this.key });
+        if (!r.ok) throw errorFromRecord(r.error);
+        return { ...r.counters! };
+      },
+      (ex) => ex.sharedCounters(),
+    );
+  }
+
+  /**
+   * Runs `call` through the agent, moving to a restarted agent when this one is gone. A call the agent did
+   * not run is sent again whatever its method; one written to an agent that then went away may have run,
+   * so a POST (`post` names it) is reported as a retryable network error instead (its handler re-reads
+   * before posting again). When no agent can be restarted, this process calls the API itself.
+   */
+  private async viaAgent<T>(
+    call: () => Promise<T>,
+    inProcess: (ex: Executor) => Promise<T>,
+    post?: string,
+  ): Promise<T> {
+    for (let renewals = 0; ; renewals++) {
+      if (this.fallback) return inProcess(this.fallback);
+      try {
+        return await call();
+      } catch (e) {
+        if (!(e instanceof AgentLostError) && !(e instanceof AgentNotSentError)) throw e;
+        if (e instanceof AgentLostError && post !== undefined) {
+          throw createOktaApiError({
+            operation: post,
+            attempts: 1,
+            service: this.ref.kind === 'aerial' ? 'aerial' : 'org',
+            code: 'ECONNLOST',
+            transportMessage: e.message,
+          });
+        }
+        const next = renewals < MAX_RENEWALS ? await this.session.renew() : undefined;
+        if (next) {
+          this.session = next;
+          continue;
+        }
+        this.log.warn(
+          'warning: the deploy agent went away and could not be restarted; calling the API from this process',
+        );
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on this rare path
+        const { HttpExecutor } = require('../http-executor') as typeof import('../http-executor');
+        this.fallback = new HttpExecutor(this.ref, this.options);
+      }
+    }
   }
 
   private async callAgent(req: ApiRequest): Promise<ApiResponse> {

@@ -12,7 +12,7 @@ import { createOktaApiError, OktaApiError } from '../errors';
 import { closeInProcess, HttpExecutor } from '../http-executor';
 import type { ConnectionRef } from '../types';
 import { ensurePrivateDir, socketPath, spawnLockPath } from './paths';
-import { PROTOCOL, readLines, send, type AgentRequest } from './protocol';
+import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
 
 /** Options of {@link startAgentServer}. */
 export interface AgentServerOptions {
@@ -93,10 +93,17 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   let inFlight = 0;
   let lastActivity = Date.now();
   let closing = false;
+  /** Our socket file was removed or replaced: another agent may serve new hooks, so take no new calls. */
+  let replaced = false;
 
   const executorFor = (key: string): HttpExecutor | undefined => executors.get(key);
 
   const handle = async (socket: Socket, msg: AgentRequest): Promise<void> => {
+    // A stopping or replaced agent must not run calls on connections hooks still hold: a second agent (with
+    // its own limiter) may already serve other hooks. The reply says "not executed", so the hook re-sends
+    // it, whatever the method, to the agent that serves the socket now.
+    if ((closing || replaced) && msg.t !== 'ping')
+      return send(socket, goingAway((msg as { id?: number }).id));
     lastActivity = Date.now();
     switch (msg.t) {
       case 'ping':
@@ -215,7 +222,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     closing = true;
     clearInterval(timer);
     log(`okta-aerial agent ${process.pid} stopping: ${why}`);
-    await new Promise<void>((r) => server.close(() => r()));
+    // Node calls the close callback only once every connection has ended, and hooks hold theirs: cut them
+    // first, or this agent (and its limiter) would live on next to the one the next hook starts.
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    for (const s of sockets) s.destroy();
     // Only remove the socket file if it is still ours (a newer agent may have replaced it).
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st && st.ino === ino) {
@@ -225,7 +235,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         // already gone
       }
     }
-    for (const s of sockets) s.destroy();
+    await closed;
     closeInProcess();
     resolveStopped();
   };
@@ -233,7 +243,6 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   // A rebuilt or upgraded package must not keep being served by this process's old code.
   const codeStamp = (): number | undefined => statSync(__filename, { throwIfNoEntry: false })?.mtimeMs;
   const startedCode = codeStamp();
-  let replaced = false;
   const timer = setInterval(
     () => {
       if (!replaced && codeStamp() !== startedCode) {
@@ -254,6 +263,18 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   timer.unref();
 
   return { socketPath: path, stopped, close: () => stop('closed') };
+}
+
+/** The reply to a call a stopping agent did not run: safe for the hook to send again elsewhere. */
+function goingAway(id: number | undefined): AgentReply {
+  const error = createOktaApiError({
+    operation: 'deploy agent request',
+    attempts: 0,
+    service: 'aerial',
+    code: 'EAGENTGONE',
+    transportMessage: 'the deploy agent is stopping; the call was not executed',
+  });
+  return { id: id ?? 0, ok: false, goingAway: true, error: error.toRecord() };
 }
 
 function unknownKey(key: string) {

@@ -9,7 +9,7 @@ import type { ErrorRecord } from '../errors';
 import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
 
 /** Bumped on any incompatible change; a hook and an agent of different protocols do not talk. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** Messages a hook sends. */
 export type AgentRequest =
@@ -42,6 +42,8 @@ export type AgentReply =
       readonly counters?: ClientCounters;
       readonly log?: string[];
       readonly unknownKey?: boolean;
+      /** The agent is stopping and did not run the request; the hook may send it again to a new agent. */
+      readonly goingAway?: boolean;
     };
 
 /** Largest accepted line, so a confused peer cannot make the other side buffer without end. */
