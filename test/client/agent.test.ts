@@ -319,6 +319,29 @@ describe('deploy agent (cross-process)', () => {
     }
   }, 30_000);
 
+  it('sends a POST through a new agent, exactly once, when the agent was already known dead', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await c.getAccount();
+    const { socket } = agentLocation();
+    const pid = await agentPid(socket);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    await exited(pid!);
+    await new Promise((r) => setTimeout(r, 50)); // this process has seen its connection close
+    emu.reset();
+    // Nothing was written to the dead agent, so this is not a "sent, no reply" network error.
+    await expect(c.linkOrg({ orgId: '00oDemoAcmeEu0000001', cell: 'eu1' })).resolves.toMatchObject({
+      id: '00oDemoAcmeEu0000001',
+      accountId: DEMO.accountId,
+    });
+    expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toHaveLength(1);
+    const newPid = await agentPid(socket);
+    expect(newPid).toBeGreaterThan(0);
+    expect(newPid).not.toBe(pid);
+  });
+
   it('is not held up by a start marker left behind by a crashed starter', async () => {
     const dir = newDir();
     process.env.OKTA_AERIAL_AGENT_DIR = dir;

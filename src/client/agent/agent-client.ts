@@ -32,7 +32,10 @@ const AGENT_ENV =
 
 /** The agent went away after the call was written and before its reply: the call may have run. */
 class AgentLostError extends Error {}
-/** The agent did not run the call (it is stopping); safe to send again, whatever the method. */
+/**
+ * The call was not run: the session was already known lost before anything was written, or the agent
+ * answered that it is stopping. Safe to send again, whatever the method.
+ */
 class AgentNotSentError extends Error {}
 /** How many times one call may move to a restarted agent before this process calls the API itself. */
 const MAX_RENEWALS = 3;
@@ -168,7 +171,11 @@ class Session implements AgentSession {
    * hook's own timer (a little longer) only guards against an agent that stopped answering altogether.
    */
   async request(msg: AgentRequestBody, timeoutMs = 10_000): Promise<AgentReply> {
-    if (this.lost) throw new AgentLostError('the deploy agent connection is closed');
+    // Nothing is written on a session known to be gone: the caller renews it and sends the call there.
+    if (this.lost || this.socket.destroyed) {
+      this.lost = true;
+      throw new AgentNotSentError('the deploy agent connection is closed');
+    }
     const id = this.nextId++;
     return new Promise<AgentReply>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -192,13 +199,20 @@ class Session implements AgentSession {
 
   async ensureOpen(key: string, ref: ConnectionRef): Promise<void> {
     if (this.opened.has(key)) return;
-    const r = await this.request({ t: 'open', key, ref });
+    let r: AgentReply;
+    try {
+      r = await this.request({ t: 'open', key, ref });
+    } catch (e) {
+      // Only the open was written, never the call: a lost agent here is a call not sent.
+      if (e instanceof AgentLostError) throw new AgentNotSentError(e.message);
+      throw e;
+    }
     if (!r.ok) throw errorFromRecord(r.error);
     if (r.protocol !== PROTOCOL) {
       // An agent of another build: treat it as gone, so this process restarts or falls back.
       this.lost = true;
       this.socket.destroy();
-      throw new AgentLostError(
+      throw new AgentNotSentError(
         `the deploy agent speaks protocol ${r.protocol ?? 'unknown'}, not ${PROTOCOL}`,
       );
     }
