@@ -2,6 +2,7 @@
  * `okta-aerial agent`: runs the shared deploy agent in the foreground. Hooks start it on their own
  * (detached, stdio closed); running it by hand is for debugging (`--verbose` prints its life cycle).
  */
+import { resolve } from 'node:path';
 import { parseFlags } from './output';
 
 const USAGE = `usage: okta-aerial agent [--dir DIR] [--idle-ms N] [--verbose]
@@ -25,7 +26,8 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const envIdle = Number(env.OKTA_AERIAL_AGENT_IDLE_MS);
   const idleMs =
     (flags['idle-ms'] as number | undefined) ?? (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : 60_000);
-  const dir = (flags.dir as string | undefined) ?? agentDir(env);
+  const given = flags.dir as string | undefined;
+  const dir = given !== undefined ? resolve(given) : agentDir(env);
   const log = flags.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   try {
     const agent = await startAgentServer({ dir, idleMs, log });

@@ -1,6 +1,6 @@
 import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { agentDir, ensurePrivateDir, socketPath } from '../../src/client/agent/paths';
 
 describe('agent folder', () => {
@@ -10,6 +10,13 @@ describe('agent folder', () => {
   it('defaults to a per-user folder under the temp dir, or OKTA_AERIAL_AGENT_DIR', () => {
     expect(agentDir({})).toBe(join(tmpdir(), `okta-aerial-${process.getuid!()}`));
     expect(agentDir({ OKTA_AERIAL_AGENT_DIR: '/x/y' })).toBe('/x/y');
+  });
+
+  it('makes a relative OKTA_AERIAL_AGENT_DIR absolute (the agent runs inside that folder)', () => {
+    const dir = agentDir({ OKTA_AERIAL_AGENT_DIR: 'rel/agent' });
+    expect(isAbsolute(dir)).toBe(true);
+    expect(dir).toBe(join(process.cwd(), 'rel', 'agent'));
+    expect(socketPath(dir).startsWith(`${process.cwd()}/`)).toBe(true);
   });
 
   it('names the socket after the package version', () => {

@@ -6,12 +6,15 @@
  */
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PACKAGE_VERSION } from '../version';
 
-/** The agent folder for this user. */
+/**
+ * The agent folder for this user, always absolute: the agent runs with the folder as its working
+ * directory, so a relative one would put its socket somewhere hooks never look.
+ */
 export function agentDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.OKTA_AERIAL_AGENT_DIR || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`);
+  return resolve(env.OKTA_AERIAL_AGENT_DIR || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`));
 }
 
 /** Creates the folder if missing (0700) and refuses one that is not private to this user. */
