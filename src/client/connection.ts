@@ -96,10 +96,12 @@ export function limiterKey(ref: ConnectionRef): string {
     : `org ${stripSlash(ref.conn.orgUrl)}`;
 }
 
-/** The identity of a connection including a digest of its credentials (no secret in the clear). */
+/**
+ * The identity of a connection including a digest of its credentials (no secret in the clear). Not
+ * `maxConcurrency` or `deadlineMs`: the same credentials share one token whatever those say.
+ */
 export function connectionKey(ref: ConnectionRef): string {
-  const c = ref.conn;
-  const parts: unknown[] = [limiterKey(ref), c.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY];
+  const parts: unknown[] = [limiterKey(ref)];
   if (ref.kind === 'aerial') {
     parts.push(
       ref.conn.tokenUrl,

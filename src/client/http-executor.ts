@@ -162,6 +162,7 @@ export class HttpExecutor implements Executor {
       limiters.set(lkey, limiter);
     }
     this.limiter = limiter;
+    this.lowerCap(ref.conn.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
     let budget = budgets.get(lkey);
     if (!budget) {
       budget = new RetryBudget(this.policy.budget);
@@ -185,6 +186,11 @@ export class HttpExecutor implements Executor {
     this.attachLimiter();
     this.attachAuth();
     this.attachRetry();
+  }
+
+  /** Applies another client's `maxConcurrency` to the account's shared limiter (the lowest one holds). */
+  lowerCap(maxConcurrency: number): void {
+    this.limiter.lowerCap(maxConcurrency);
   }
 
   async sharedCounters(): Promise<ClientCounters> {

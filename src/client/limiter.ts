@@ -37,9 +37,25 @@ export class AdaptiveLimiter {
   /** Incremented on every shrink; a 429 of a request started before the last shrink does not shrink again. */
   private epoch = 0;
   private readonly waiting: Array<() => void> = [];
+  private limit: number;
 
-  constructor(readonly cap: number) {
+  constructor(cap: number) {
+    this.limit = cap;
     this.win = cap;
+  }
+
+  /** Most requests ever allowed in flight at once. */
+  get cap(): number {
+    return this.limit;
+  }
+
+  /**
+   * Lowers the cap (never raises it): every client of an account shares one limiter, so the lowest
+   * `maxConcurrency` any of them asks for holds, whoever created the limiter.
+   */
+  lowerCap(cap: number): void {
+    this.limit = Math.min(this.limit, cap);
+    this.win = Math.min(this.win, this.limit);
   }
 
   /** Current window size (may be fractional). */

@@ -213,6 +213,20 @@ describe('deploy agent (cross-process)', () => {
     expect(c.counters.requests).toBe(12);
   });
 
+  it('holds the lowest maxConcurrency asked for by clients of one account, with one token', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    emu.reset();
+    const first = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await first.getAccount(); // the agent's limiter for the account starts with the default cap of 10
+    const second = openAerialClient(aerialConnection(emu, { maxConcurrency: 3 }), { log: () => {} });
+    await Promise.all(Array.from({ length: 12 }, () => second.getOrg(DEMO.aerialOrgId)));
+    const stats = emu.stats();
+    expect(stats.byRoute['aerial.getOrg']['200']).toBe(12);
+    expect(stats.maxInFlight[ACCOUNT_KEY]).toBeLessThanOrEqual(3);
+    expect(stats.tokensIssued[DEMO.aerialClientId]).toBe(1);
+  });
+
   it('replaces a crashed agent and its stale socket without delay or error', async () => {
     const dir = newDir();
     process.env.OKTA_AERIAL_AGENT_DIR = dir;

@@ -89,6 +89,17 @@ describe('client resilience against the emulator', () => {
     expect(c.counters.maxInFlight).toBe(10);
   });
 
+  it('holds the lowest maxConcurrency of two clients of one account, with one token for both', async () => {
+    emu.setFaults({ rules: [{ latencyMs: 60 }] });
+    const first = openAerialClient(aerialConnection(emu), fast());
+    await first.getAccount(); // creates the account's limiter with the default cap of 10
+    const second = openAerialClient(aerialConnection(emu, { maxConcurrency: 3 }), fast());
+    await Promise.all(Array.from({ length: 12 }, () => second.getOrg(DEMO.aerialOrgId)));
+    expect(emu.stats().maxInFlight[ACCOUNT_KEY]).toBeLessThanOrEqual(3);
+    expect(emu.stats().throttled).toBe(0);
+    expect(emu.stats().tokensIssued[DEMO.aerialClientId]).toBe(1);
+  });
+
   it('shrinks its window when another client takes part of the account', async () => {
     emu.setFaults({ rules: [{ latencyMs: 40 }] });
     // The same account reached through "localhost" is another client with its own limiter, like a second machine.

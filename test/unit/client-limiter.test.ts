@@ -17,6 +17,23 @@ describe('window math', () => {
 });
 
 describe('AdaptiveLimiter', () => {
+  it('lowers its cap and window on request, never raises them, and grows back only to the lower cap', async () => {
+    const l = new AdaptiveLimiter(10);
+    l.lowerCap(3);
+    expect([l.cap, l.window]).toEqual([3, 3]);
+    l.lowerCap(8);
+    expect([l.cap, l.window]).toEqual([3, 3]);
+    const held = await Promise.all([l.acquire(), l.acquire(), l.acquire()]);
+    let fourth = false;
+    const next = l.acquire().then((r) => ((fourth = true), r));
+    await Promise.resolve();
+    expect(fourth).toBe(false);
+    for (const r of held) r('success');
+    (await next)('success');
+    expect(l.window).toBe(3);
+    expect(l.maxInFlight).toBe(3);
+  });
+
   it('never lets more than the window run, and serves waiters in order', async () => {
     const l = new AdaptiveLimiter(3);
     const order: number[] = [];

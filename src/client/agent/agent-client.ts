@@ -198,7 +198,9 @@ class Session implements AgentSession {
   }
 
   async ensureOpen(key: string, ref: ConnectionRef): Promise<void> {
-    if (this.opened.has(key)) return;
+    // Clients with the same credentials share the key; each maxConcurrency must still reach the agent.
+    const opened = `${key} ${ref.conn.maxConcurrency ?? ''}`;
+    if (this.opened.has(opened)) return;
     let r: AgentReply;
     try {
       r = await this.request({ t: 'open', key, ref });
@@ -216,7 +218,7 @@ class Session implements AgentSession {
         `the deploy agent speaks protocol ${r.protocol ?? 'unknown'}, not ${PROTOCOL}`,
       );
     }
-    this.opened.add(key);
+    this.opened.add(opened);
   }
 
   get isLost(): boolean {

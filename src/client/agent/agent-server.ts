@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { checkConnection, connectionKey } from '../connection';
+import { checkConnection, connectionKey, DEFAULT_MAX_CONCURRENCY } from '../connection';
 import { createOktaApiError, OktaApiError } from '../errors';
 import { closeInProcess, HttpExecutor } from '../http-executor';
 import type { ConnectionRef } from '../types';
@@ -114,7 +114,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
           const key = connectionKey(msg.ref as ConnectionRef);
           if (key !== msg.key)
             throw new Error('connection key mismatch (hook and agent of different builds?)');
-          if (!executors.has(key)) {
+          const existing = executors.get(key);
+          // Same credentials, maybe another maxConcurrency: the lowest cap asked for holds.
+          if (existing) existing.lowerCap(msg.ref.conn.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+          else {
             executors.set(
               key,
               new HttpExecutor(msg.ref, {
