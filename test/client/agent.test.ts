@@ -392,6 +392,7 @@ describe('deploy agent (cross-process)', () => {
     try {
       await openAerialClient(aerialConnection(emu), { log: () => {} }).getAccount();
       const pid = await agentPid(agentLocation().socket);
+      expect(pid).toBeGreaterThan(0); // else the check below would pass without looking at any agent
       if (!existsSync(`/proc/${pid}/environ`)) return; // Linux only
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
       expect(environ).not.toContain('PRIVATE KEY');
