@@ -266,6 +266,7 @@ describe('deploy agent (cross-process)', () => {
         expect(pid).toBeGreaterThan(0);
         if (how === 'SIGTERM') process.kill(pid!, 'SIGTERM');
         await exited(pid!);
+        delete process.env.OKTA_AERIAL_AGENT_IDLE_MS; // the new agent stays up until the checks below
         // Other hooks start a new agent; this one's calls must join it rather than run on an old agent.
         emu.reset();
         const env: NodeJS.ProcessEnv = {
@@ -316,6 +317,7 @@ describe('deploy agent (cross-process)', () => {
       }
       probe.close();
       expect(reply).toMatchObject({ ok: false, goingAway: true });
+      delete process.env.OKTA_AERIAL_AGENT_IDLE_MS; // the new agent stays up until the checks below
       // This hook's next call is a POST on its held connection: refused unrun, so it goes to a new agent.
       await expect(c.linkOrg({ orgId: '00oDemoAcmeProd00001' })).resolves.toMatchObject({
         id: '00oDemoAcmeProd00001',
