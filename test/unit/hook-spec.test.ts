@@ -1,17 +1,8 @@
 /** How a hook reads its spec from the environment: clear errors for anything it cannot use. */
 import { parseHookSpec } from '../../src/cli/hook-spec';
+import { ACCOUNT_SPEC } from './spec-fixtures';
 
-const ACCOUNT = {
-  accountId: '0227demoaerialaccount000001',
-  baseUrl: 'https://aerial-apac.okta.com',
-  tokenUrl: 'https://acme-aerial.okta.com/oauth2/v1/token',
-  clientId: '0oaDemoAerialClient01',
-  privateKeyEnv: 'OKTA_AERIAL_PRIVATE_KEY',
-  keyIdEnv: 'OKTA_AERIAL_KEY_ID',
-  dpop: false,
-  maxConcurrency: 10,
-  deadlineMs: 60000,
-};
+const ACCOUNT = ACCOUNT_SPEC;
 
 const ORG_SPEC = {
   v: 1,

@@ -11,20 +11,9 @@ import {
   type PrincipalRateLimitSpec,
   type ProductAssignmentSpec,
 } from '../../src/spec';
+import { ACCOUNT_SPEC } from './spec-fixtures';
 
-const account: AerialConnectionSpec = {
-  accountId: '0227demoaerialaccount000001',
-  baseUrl: 'https://aerial-apac.okta.com',
-  tokenUrl: 'https://acme-aerial.okta.com/oauth2/v1/token',
-  clientId: '0oaDemoAerialClient01',
-  privateKeyEnv: 'OKTA_AERIAL_PRIVATE_KEY',
-  keyIdEnv: 'OKTA_AERIAL_KEY_ID',
-  dpop: false,
-  maxConcurrency: 10,
-  deadlineMs: 300000,
-  environment: 'production',
-  partnerAccount: false,
-};
+const account: AerialConnectionSpec = ACCOUNT_SPEC;
 
 const org: OrgConnectionSpec = {
   orgUrl: 'https://acme-prod.okta.com',
