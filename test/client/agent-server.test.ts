@@ -1,15 +1,16 @@
 /** The agent's socket handling, in-process: racing starters, stale sockets, idle exit, stopping with hooks connected. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   AgentAlreadyRunningError,
   startAgentServer,
   type RunningAgent,
 } from '../../src/client/agent/agent-server';
-import { socketPath } from '../../src/client/agent/paths';
+import { connectAgent } from '../../src/client/agent/agent-client';
+import { ensurePrivateDir, socketPath } from '../../src/client/agent/paths';
 import type { AgentReply } from '../../src/client/agent/protocol';
 import { connectionKey } from '../../src/client/connection';
 import type { ConnectionRef } from '../../src/client/types';
@@ -65,6 +66,42 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
+/** Leaves a socket file nobody answers on, as a process killed by SIGKILL does. */
+async function staleSocket(d: string, path: string): Promise<void> {
+  ensurePrivateDir(d);
+  const holder = spawn(process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${JSON.stringify(path)}, () => process.stdout.write('up'))`,
+  ]);
+  await new Promise((r) => holder.stdout.once('data', r));
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder.once('exit', r));
+  expect(lstatSync(path).isSocket()).toBe(true);
+}
+
+/** A clock that moves 20 ms on every read and counts its reads. */
+function fakeClock(): { readonly start: number; reads: number; now: () => number } {
+  const start = 1_700_000_000_000;
+  const c = {
+    start,
+    reads: 0,
+    now: () => start + 20 * ++c.reads,
+  };
+  return c;
+}
+
+/** Asks the agent on a socket for its pid (undefined when none answers). */
+function agentPid(path: string): Promise<number | undefined> {
+  return rawHook(path).then(
+    async (h) => {
+      const r = await h.request({ t: 'ping' });
+      h.socket.destroy();
+      return r.ok ? r.pid : undefined;
+    },
+    () => undefined,
+  );
+}
+
 describe('deploy agent server', () => {
   const base = mkdtempSync(join(tmpdir(), 'oa-srv-'));
   const running: RunningAgent[] = [];
@@ -97,18 +134,85 @@ describe('deploy agent server', () => {
     const first = await startAgentServer({ dir: d });
     await first.close();
     const path = socketPath(d);
-    // A process that dies by SIGKILL leaves its socket file behind.
-    const holder = spawn(process.execPath, [
-      '-e',
-      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.stdout.write('up'))`,
-    ]);
-    await new Promise((r) => holder.stdout.once('data', r));
-    holder.kill('SIGKILL');
-    await new Promise((r) => holder.once('exit', r));
-    expect(existsSync(path)).toBe(true);
+    await staleSocket(d, path);
     const agent = await startAgentServer({ dir: d });
     running.push(agent);
     expect(agent.socketPath).toBe(path);
+  });
+
+  it('lets exactly one of two agents starting at once over a stale socket serve, and keeps its socket file', async () => {
+    const d = dir();
+    const path = socketPath(d);
+    await staleSocket(d, path);
+    // Each agent's clock counts its reads: the agent reads it on every socket check, so the test can wait
+    // for a number of checks instead of a duration.
+    const clocks = [fakeClock(), fakeClock()];
+    const start = (i: number) => startAgentServer({ dir: d, checkMs: 20, now: clocks[i].now });
+    const results = await Promise.allSettled([start(0), start(1)]);
+    const won = results.flatMap((r, i) =>
+      r.status === 'fulfilled' ? [{ agent: r.value, clock: clocks[i] }] : [],
+    );
+    running.push(...won.map((w) => w.agent));
+    expect(won).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: expect.any(AgentAlreadyRunningError),
+    });
+    const [{ agent, clock }] = won;
+    let stopped = false;
+    void agent.stopped.then(() => (stopped = true));
+    // 2+ s of the agent's own time (100 socket checks of 20 ms): a loser that thinks its file was replaced
+    // would long since have retired and, on close, taken the winner's file with it.
+    await within(
+      (async () => {
+        while (clock.reads < 100) await new Promise((r) => setTimeout(r, 20));
+      })(),
+      15_000,
+      '100 socket checks',
+    );
+    expect(stopped).toBe(false);
+    expect(lstatSync(path).isSocket()).toBe(true);
+    // Only the claimed name is left: no temporary socket names linger in the folder.
+    expect(readdirSync(d).filter((f) => f.endsWith('.sock'))).toEqual([basename(path)]);
+    // A hook (the real hook client) reaches it and its calls run.
+    const log = { debugging: false, debug: () => {}, warn: (line: string) => warnings.push(line) };
+    const warnings: string[] = [];
+    const session = await connectAgent({ log, env: { OKTA_AERIAL_AGENT_DIR: d } });
+    try {
+      const ref: ConnectionRef = { kind: 'aerial', conn: aerialConnection(emu) };
+      const res = await session.executor(ref, connectionKey(ref), {}).execute({
+        operation: 'getAccount',
+        method: 'GET',
+        path: `/${DEMO.accountId}/api/v1/accounts`,
+        scope: 'okta.accounts.manage',
+        deadlineMs: 20_000,
+      });
+      expect(res.status).toBe(200);
+      expect(await agentPid(path)).toBe(process.pid);
+    } finally {
+      await session.close();
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it('retires when another agent takes its socket name, and leaves the socket file of the new agent alone', async () => {
+    const d = dir();
+    const replacedAgent = await startAgentServer({ dir: d, checkMs: 20 });
+    running.push(replacedAgent);
+    // What a starter that found the socket dead does: remove the file, then claim the name.
+    unlinkSync(replacedAgent.socketPath);
+    const next = await startAgentServer({ dir: d, checkMs: 20 });
+    running.push(next);
+    await within(replacedAgent.stopped, 5_000, 'the replaced agent stopping');
+    expect(lstatSync(next.socketPath).isSocket()).toBe(true);
+    expect(await agentPid(next.socketPath)).toBe(process.pid);
+  });
+
+  it('refuses a socket path too long for a Unix socket, instead of listening on a truncated one', async () => {
+    const d = join(base, 'x'.repeat(Math.max(1, 110 - base.length)));
+    await expect(startAgentServer({ dir: d })).rejects.toThrow(
+      /socket path .* is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder/,
+    );
+    expect(readdirSync(d)).toEqual([]);
   });
 
   it('exits when idle and removes its socket', async () => {

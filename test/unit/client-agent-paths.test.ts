@@ -1,7 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { agentDir, ensurePrivateDir, socketPath } from '../../src/client/agent/paths';
+import {
+  agentDir,
+  ensurePrivateDir,
+  MAX_SOCKET_PATH_BYTES,
+  socketPath,
+  tempSocketPath,
+} from '../../src/client/agent/paths';
 
 describe('agent folder', () => {
   const base = mkdtempSync(join(tmpdir(), 'oa-paths-'));
@@ -21,6 +27,18 @@ describe('agent folder', () => {
 
   it('names the socket after the package version', () => {
     expect(socketPath('/d')).toMatch(/^\/d\/agent-\d+\.\d+\.\d+.*\.sock$/);
+  });
+
+  it('gives each agent its own listening name next to the shared one, short enough for a socket path', () => {
+    const a = tempSocketPath('/d');
+    expect(a).toMatch(new RegExp(`^/d/agent-\\d+\\.\\d+\\.\\d+.*\\.${process.pid}\\.[0-9a-f]{8}\\.sock$`));
+    expect(tempSocketPath('/d')).not.toBe(a);
+    // A folder where the shared name just fits but the descriptive one would not: the short name is used.
+    const dir = `/${'d'.repeat(MAX_SOCKET_PATH_BYTES - Buffer.byteLength(socketPath('/')) - 1)}`;
+    expect(Buffer.byteLength(socketPath(dir))).toBe(MAX_SOCKET_PATH_BYTES);
+    const short = tempSocketPath(dir, 'abcd1234');
+    expect(short).toBe(`${dir}/.abcd1234.sock`);
+    expect(Buffer.byteLength(short)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
   });
 
   it('creates a missing folder with mode 700', () => {

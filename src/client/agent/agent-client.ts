@@ -19,7 +19,7 @@ import type {
   Executor,
 } from '../types';
 import { emptyCounters } from '../types';
-import { agentDir, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
+import { agentDir, ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketPath, spawnLockPath } from './paths';
 import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
 
 /** How long a hook waits for a freshly started agent. */
@@ -103,7 +103,7 @@ export async function connectAgent(opts: ConnectOptions): Promise<AgentSession> 
   ensurePrivateDir(dir);
   const path = socketPath(dir);
   // Unix socket paths are limited to ~104 bytes (macOS) / 108 (Linux); say so instead of timing out.
-  if (Buffer.byteLength(path) > 103)
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
     throw new Error(`the socket path ${path} is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder`);
   let socket = await tryConnect(path);
   if (!socket) {

@@ -5,13 +5,13 @@
  * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { checkConnection, connectionKey, DEFAULT_MAX_CONCURRENCY } from '../connection';
 import { createOktaApiError, OktaApiError } from '../errors';
 import { closeInProcess, HttpExecutor } from '../http-executor';
 import type { ConnectionRef } from '../types';
-import { ensurePrivateDir, socketPath, spawnLockPath } from './paths';
+import { ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketPath, spawnLockPath, tempSocketPath } from './paths';
 import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
 
 /** Options of {@link startAgentServer}. */
@@ -21,6 +21,10 @@ export interface AgentServerOptions {
   readonly idleMs?: number;
   /** Diagnostics (never secrets). */
   readonly log?: (line: string) => void;
+  /** How often the agent checks its socket file and idle time. @default idleMs / 4, between 50 and 1000 */
+  readonly checkMs?: number;
+  /** The clock of the idle time (tests). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** A running agent. */
@@ -58,25 +62,39 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-/** Binds the socket: exactly one agent wins; a stale socket (nobody answering) is removed first. */
-async function bind(server: Server, path: string): Promise<void> {
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Claims the shared socket name for the socket listening at `tmp`: a hard link fails when the name is
+ * taken, so exactly one agent wins. A stale socket (nobody answering) is removed first, but only if it is
+ * still the very file that was found dead: a racing agent may have claimed the name since.
+ */
+async function claim(tmp: string, path: string): Promise<void> {
   try {
-    await listen(server, path);
+    linkSync(tmp, path);
     return;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  if (await probe(path)) throw new AgentAlreadyRunningError(`an agent already answers on ${path}`);
-  // Stale socket from a crashed agent: remove it only if it is still the same file we probed.
+  // Read before probing, so that "still the same file" below means "the file nobody answered on".
   const before = lstatSync(path, { throwIfNoEntry: false });
-  if (before?.isSocket()) {
-    const now = lstatSync(path, { throwIfNoEntry: false });
-    if (now && now.ino === before.ino) unlinkSync(path);
+  if (await probe(path)) throw new AgentAlreadyRunningError(`an agent already answers on ${path}`);
+  if (before && !before.isSocket())
+    throw new Error(`${path} exists and is not a socket; remove it so the deploy agent can start`);
+  const current = lstatSync(path, { throwIfNoEntry: false });
+  if (before && current && current.ino === before.ino && current.dev === before.dev) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already removed by another starter
+    }
   }
   try {
-    await listen(server, path);
+    linkSync(tmp, path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
       throw new AgentAlreadyRunningError(`another agent started on ${path}`);
     throw e;
   }
@@ -86,12 +104,16 @@ async function bind(server: Server, path: string): Promise<void> {
 export async function startAgentServer(opts: AgentServerOptions): Promise<RunningAgent> {
   const idleMs = opts.idleMs ?? 60_000;
   const log = opts.log ?? (() => {});
+  const now = opts.now ?? Date.now;
   ensurePrivateDir(opts.dir);
   const path = socketPath(opts.dir);
+  // Node would silently bind a truncated path, one no hook looks at.
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
+    throw new Error(`the socket path ${path} is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder`);
   const executors = new Map<string, HttpExecutor>();
   const sockets = new Set<Socket>();
   let inFlight = 0;
-  let lastActivity = Date.now();
+  let lastActivity = now();
   let closing = false;
   /** Our socket file was removed or replaced: another agent may serve new hooks, so take no new calls. */
   let replaced = false;
@@ -104,7 +126,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     // it, whatever the method, to the agent that serves the socket now.
     if ((closing || replaced) && msg.t !== 'ping')
       return send(socket, goingAway((msg as { id?: number }).id));
-    lastActivity = Date.now();
+    lastActivity = now();
     switch (msg.t) {
       case 'ping':
         return send(socket, { id: msg.id, ok: true, pid: process.pid, protocol: PROTOCOL });
@@ -180,7 +202,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
           });
         } finally {
           inFlight--;
-          lastActivity = Date.now();
+          lastActivity = now();
         }
         return;
       }
@@ -207,9 +229,25 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     });
   });
 
-  await bind(server, path);
-  chmodSync(path, 0o600);
-  const ino = lstatSync(path).ino;
+  // Listen on a name of our own and link the shared name to it: Node unlinks a socket's path when its
+  // server closes, and that must never be the shared name, which another agent may hold by then.
+  const tmp = tempSocketPath(opts.dir);
+  await listen(server, tmp);
+  let ino: number;
+  try {
+    chmodSync(tmp, 0o600);
+    ino = lstatSync(tmp).ino;
+    await claim(tmp, path);
+  } catch (e) {
+    await closeServer(server);
+    throw e;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // removed by the close above
+    }
+  }
   try {
     unlinkSync(spawnLockPath(opts.dir));
   } catch {
@@ -225,11 +263,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     closing = true;
     clearInterval(timer);
     log(`okta-aerial agent ${process.pid} stopping: ${why}`);
-    // Node calls the close callback only once every connection has ended, and hooks hold theirs: cut them
-    // first, or this agent (and its limiter) would live on next to the one the next hook starts.
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    for (const s of sockets) s.destroy();
-    // Only remove the socket file if it is still ours (a newer agent may have replaced it).
+    // Only remove the socket file if it is still ours (a newer agent may have replaced it), and while this
+    // agent still answers on it: once closed, another starter may find it dead and claim the name.
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (st && st.ino === ino) {
       try {
@@ -238,6 +273,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         // already gone
       }
     }
+    // Node calls the close callback only once every connection has ended, and hooks hold theirs: cut them
+    // first, or this agent (and its limiter) would live on next to the one the next hook starts.
+    const closed = closeServer(server);
+    for (const s of sockets) s.destroy();
     await closed;
     closeInProcess();
     resolveStopped();
@@ -258,10 +297,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         replaced = true;
         server.close();
       }
-      if (inFlight === 0 && (replaced || Date.now() - lastActivity >= idleMs))
+      if (inFlight === 0 && (replaced || now() - lastActivity >= idleMs))
         void stop(replaced ? 'socket replaced' : 'idle');
     },
-    Math.min(1_000, Math.max(50, idleMs / 4)),
+    opts.checkMs ?? Math.min(1_000, Math.max(50, idleMs / 4)),
   );
   timer.unref();
 

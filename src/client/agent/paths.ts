@@ -4,6 +4,7 @@
  * version never talk to an agent of another. The folder is checked before use: a folder another user owns,
  * or one others can read, could let them impersonate the agent and receive private keys.
  */
+import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,9 +33,23 @@ export function ensurePrivateDir(dir: string): void {
     );
 }
 
+/** The longest socket path that works everywhere: sun_path holds 104 bytes on macOS, 108 on Linux, NUL included. */
+export const MAX_SOCKET_PATH_BYTES = 103;
+
 /** The socket of this package version's agent. */
 export function socketPath(dir: string): string {
   return join(dir, `agent-${PACKAGE_VERSION}.sock`);
+}
+
+/**
+ * A name of its own for an agent to listen on before it claims {@link socketPath} with a hard link. Node
+ * unlinks a Unix socket's path when its server closes, even when another agent holds that path by then, so
+ * no agent may listen on the shared name itself. When the descriptive name would not fit in a socket path,
+ * a short one is used (shorter than the shared name, so it fits whenever that does).
+ */
+export function tempSocketPath(dir: string, unique: string = randomBytes(4).toString('hex')): string {
+  const named = join(dir, `agent-${PACKAGE_VERSION}.${process.pid}.${unique}.sock`);
+  return Buffer.byteLength(named) <= MAX_SOCKET_PATH_BYTES ? named : join(dir, `.${unique}.sock`);
 }
 
 /** A short-lived marker that one hook is already starting the agent (stale after a few seconds). */
