@@ -47,6 +47,11 @@ export interface Authorizer {
     operation: string,
     deadlineMs: number,
   ): Promise<Authorization>;
+  /**
+   * Gets a token the next {@link authorize} can use from the cache, so the executor fetches it before
+   * waiting for a slot rather than while holding one.
+   */
+  prepare(scope: string, operation: string, deadlineMs: number): Promise<void>;
   /** Drops a token the server refused (401). */
   invalidate(token: string | undefined): void;
   /** Remembers a DPoP nonce a resource server asked for. */
@@ -66,6 +71,10 @@ export class SswsAuthorizer implements Authorizer {
 
   async authorize(): Promise<Authorization> {
     return { headers: { Authorization: `SSWS ${this.token}` } };
+  }
+
+  async prepare(): Promise<void> {
+    // a static token: nothing to fetch
   }
 
   invalidate(): void {}
@@ -164,6 +173,10 @@ export class OAuthAuthorizer implements Authorizer {
     const ath = createHash('sha256').update(cached.token).digest('base64url');
     const proof = await this.proof(method, url, { ath, nonce: this.resourceNonces.get(new URL(url).origin) });
     return { headers: { Authorization: `DPoP ${cached.token}`, DPoP: proof }, token: cached.token };
+  }
+
+  async prepare(scope: string, operation: string, deadlineMs: number): Promise<void> {
+    await this.tokenFor(scope, operation, deadlineMs);
   }
 
   invalidate(token: string | undefined): void {

@@ -2,7 +2,8 @@
  * The in-process HTTP stack, composed in this one place (house style 6):
  *
  *   transport (axios, keep-alive agents) → errors (one factory) → retry (axios-retry + planRetry)
- *   → limiter (adaptive window around the adapter) → auth (token + fresh DPoP proof per attempt)
+ *   → limiter (adaptive window around the adapter) → auth (token + fresh DPoP proof per attempt, signed
+ *   once the attempt holds its slot)
  *
  * Loaded lazily: the hook side of the deploy agent never requires this file (axios, axios-retry and jose
  * cost ~110 ms per process). The deploy agent uses it for the real calls.
@@ -184,7 +185,6 @@ export class HttpExecutor implements Executor {
     // The composition, in order. Each layer is a few lines below.
     this.http = createTransport(this.base.protocol === 'http:');
     this.attachLimiter();
-    this.attachAuth();
     this.attachRetry();
   }
 
@@ -286,21 +286,35 @@ export class HttpExecutor implements Executor {
     ]);
   }
 
-  /** Layer: limiter. Wraps the adapter, so a slot is held exactly while a request is on the wire. */
+  /**
+   * Layers: limiter, then auth. Wraps the adapter, so a slot is held exactly while a request is on the wire,
+   * and each attempt is authorized only once it holds its slot: a DPoP proof signed (or a token checked
+   * against its refresh margin) before a wait in the queue could be stale by the time it is sent.
+   */
   private attachLimiter(): void {
     const adapter = axios.getAdapter(axios.defaults.adapter) as AxiosAdapter;
     this.http.defaults.adapter = async (config: InternalAxiosRequestConfig) => {
       const st = this.stateOf(config);
+      if (st) {
+        st.attempts++;
+        // Fetch a missing or expiring token before queueing, so a slot is never held by a token request.
+        await this.auth.prepare(st.scope, st.operation, this.remaining(st));
+      }
       const release = await this.limiter.acquire();
       this.syncCounters();
-      const remaining = st ? this.remaining(st) : this.policy.attemptTimeoutMs;
-      if (remaining <= 0) {
+      let remaining: number;
+      try {
+        if (st && this.remaining(st) > 0) await this.authorize(config, st);
+        remaining = st ? this.remaining(st) : this.policy.attemptTimeoutMs;
+        if (remaining <= 0)
+          throw new AxiosError(
+            'the operation deadline ran out while waiting for a free slot',
+            DEADLINE_CODE,
+            config,
+          );
+      } catch (e) {
         release('other');
-        throw new AxiosError(
-          'the operation deadline ran out while waiting for a free slot',
-          DEADLINE_CODE,
-          config,
-        );
+        throw e;
       }
       config.timeout = Math.max(1, Math.min(this.policy.attemptTimeoutMs, remaining));
       this.counters.requests++;
@@ -322,22 +336,15 @@ export class HttpExecutor implements Executor {
     };
   }
 
-  /** Layer: auth. Runs before every attempt, retries included: token from the cache, fresh DPoP proof, retry headers. */
-  private attachAuth(): void {
-    this.http.interceptors.request.use(async (config) => {
-      const st = this.stateOf(config);
-      if (!st) return config;
-      st.attempts++;
-      const url = config.url!;
-      const a = await this.auth.authorize(st.method, url, st.scope, st.operation, this.remaining(st));
-      st.token = a.token;
-      for (const [k, v] of Object.entries(a.headers)) config.headers.set(k, v);
-      if (st.retries > 0) {
-        config.headers.set('X-Okta-Retry-For', st.firstRequestId ?? '');
-        config.headers.set('X-Okta-Retry-Count', String(st.retries));
-      }
-      return config;
-    });
+  /** Layer: auth, for every attempt, retries included: token from the cache, fresh DPoP proof, retry headers. */
+  private async authorize(config: InternalAxiosRequestConfig, st: OpState): Promise<void> {
+    const a = await this.auth.authorize(st.method, config.url!, st.scope, st.operation, this.remaining(st));
+    st.token = a.token;
+    for (const [k, v] of Object.entries(a.headers)) config.headers.set(k, v);
+    if (st.retries > 0) {
+      config.headers.set('X-Okta-Retry-For', st.firstRequestId ?? '');
+      config.headers.set('X-Okta-Retry-Count', String(st.retries));
+    }
   }
 
   /** Layer: retry. axios-retry asks planRetry (pure) whether and when; the wait uses the injectable sleep. */

@@ -232,6 +232,67 @@ describe('client transport (raw loopback server)', () => {
     expect(errors.map((e) => (e as Error).message).join()).not.toContain(pem.split('\n')[1]);
   });
 
+  it('authorizes a call only once it holds a slot: a token that expired while it waited is renewed first', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    // One clock for the client and this server: tokens live 10 s of it.
+    let clock = 1_000_000;
+    const issued = new Map<string, number>();
+    const statuses: number[] = [];
+    const sent: Record<string, string | undefined> = {};
+    let holdFirst: (() => void) | undefined;
+    const firstArrived = new Promise<void>((arrived) => {
+      handler = (req, res) => {
+        if (req.url?.startsWith('/oauth2/v1/token')) {
+          const token = `at-${issued.size + 1}`;
+          issued.set(token, clock);
+          return json(res, 200, {
+            token_type: 'Bearer',
+            expires_in: 10,
+            access_token: token,
+            scope: 'okta.principalRateLimits.read okta.principalRateLimits.manage',
+          });
+        }
+        const id = req.url!.split('/').pop()!;
+        sent[id] ??= req.headers.authorization;
+        const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+        const answer = (): void => {
+          const at = issued.get(token);
+          const ok = at !== undefined && clock < at + 10_000;
+          statuses.push(ok ? 200 : 401);
+          if (ok) json(res, 200, { ...entity, id });
+          else json(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
+        };
+        if (id === 'first' && !holdFirst) {
+          holdFirst = answer;
+          arrived();
+        } else answer();
+      };
+    });
+    const c = openPrincipalRateLimitClient(
+      {
+        orgUrl: url,
+        auth: { type: 'oauth', clientId: '0oaClient', tokenUrl: `${url}/oauth2/v1/token`, privateKey: pem },
+        maxConcurrency: 1,
+      },
+      { useAgent: false, sleep, random: () => 0.5, log: () => {}, now: () => clock },
+    );
+    // Both calls share the first token; the second waits for the only slot while the first is on the wire.
+    const first = c.get('first');
+    const second = c.get('second');
+    await firstArrived;
+    // The first call is answered, and the token expires before the second call can take the slot (its
+    // operation deadline is still far off): the client reads the answer in a later turn of the event loop.
+    holdFirst!();
+    clock += 10_000;
+    await expect(first).resolves.toMatchObject({ id: 'first' });
+    await expect(second).resolves.toMatchObject({ id: 'second' });
+    // Authorized after it got the slot: a new token, no 401 and no retry.
+    expect(sent.second).toBe('Bearer at-2');
+    expect(statuses).toEqual([200, 200]);
+    expect(c.counters.retries).toBe(0);
+  });
+
   it('refuses a retry whose wait would pass the deadline, naming the deadline', async () => {
     handler = (_req, res) =>
       json(
