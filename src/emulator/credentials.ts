@@ -28,23 +28,22 @@ export function buildCredentials(
       org?.clients.find((x) => x.scopes.includes('okta.accounts.manage'));
     return c?.clientId;
   };
-  const prod = pick('production', DEMO.accountId);
-  if (prod) {
-    const aerialOrg = core.aerialOrgOf(prod);
-    out.OKTA_AERIAL_ACCOUNT_ID = prod.id;
-    out.OKTA_AERIAL_BASE_URL = core.aerialBase(prod.environment);
-    if (aerialOrg) out.OKTA_AERIAL_TOKEN_URL = core.tokenUrl(aerialOrg);
-    const c = clientOf(prod, DEMO.aerialClientId);
-    if (c) out.OKTA_AERIAL_CLIENT_ID = c;
-  }
-  const sbx = pick('sandbox', DEMO.sandboxAccountId);
-  if (sbx) {
-    const aerialOrg = core.aerialOrgOf(sbx);
-    out.OKTA_AERIAL_SANDBOX_ACCOUNT_ID = sbx.id;
-    out.OKTA_AERIAL_SANDBOX_BASE_URL = core.aerialBase(sbx.environment);
-    if (aerialOrg) out.OKTA_AERIAL_SANDBOX_TOKEN_URL = core.tokenUrl(aerialOrg);
-    const c = clientOf(sbx, DEMO.sandboxClientId);
-    if (c) out.OKTA_AERIAL_SANDBOX_CLIENT_ID = c;
+  const accounts = [
+    { prefix: 'OKTA_AERIAL_', account: pick('production', DEMO.accountId), clientId: DEMO.aerialClientId },
+    {
+      prefix: 'OKTA_AERIAL_SANDBOX_',
+      account: pick('sandbox', DEMO.sandboxAccountId),
+      clientId: DEMO.sandboxClientId,
+    },
+  ];
+  for (const { prefix, account, clientId } of accounts) {
+    if (!account) continue;
+    const aerialOrg = core.aerialOrgOf(account);
+    out[`${prefix}ACCOUNT_ID`] = account.id;
+    out[`${prefix}BASE_URL`] = core.aerialBase(account.environment);
+    if (aerialOrg) out[`${prefix}TOKEN_URL`] = core.tokenUrl(aerialOrg);
+    const c = clientOf(account, clientId);
+    if (c) out[`${prefix}CLIENT_ID`] = c;
   }
   out.OKTA_AERIAL_PRIVATE_KEY = privateKeyPem;
   out.OKTA_AERIAL_KEY_ID = keyId;
