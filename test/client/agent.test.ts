@@ -146,6 +146,18 @@ describe('deploy agent (cross-process)', () => {
     return d;
   };
 
+  /** A client in a fresh agent folder that has made one call, so its agent is running; and that agent. */
+  const clientWithAgent = async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
+    await c.getAccount();
+    const { socket } = agentLocation();
+    const pid = await agentPid(socket);
+    expect(pid).toBeGreaterThan(0);
+    return { dir, c, socket, pid: pid! };
+  };
+
   beforeAll(async () => {
     // The agent runs from lib/ (bin/okta-aerial.js); build it once. Errors in files of other in-progress
     // work do not stop tsc from emitting, so only the presence of the agent command is checked.
@@ -228,14 +240,8 @@ describe('deploy agent (cross-process)', () => {
   });
 
   it('replaces a crashed agent and its stale socket without delay or error', async () => {
-    const dir = newDir();
-    process.env.OKTA_AERIAL_AGENT_DIR = dir;
-    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
-    await c.getAccount();
-    const { socket } = agentLocation();
-    const pid = await agentPid(socket);
-    expect(pid).toBeGreaterThan(0);
-    process.kill(pid!, 'SIGKILL'); // leaves the socket file behind
+    const { c, socket, pid } = await clientWithAgent();
+    process.kill(pid, 'SIGKILL'); // leaves the socket file behind
     await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(socket)).toBe(true);
     // the same process carries on (the session restarts the agent) ...
@@ -265,7 +271,7 @@ describe('deploy agent (cross-process)', () => {
         const pid = await agentPid(socket);
         expect(pid).toBeGreaterThan(0);
         if (how === 'SIGTERM') process.kill(pid!, 'SIGTERM');
-        await exited(pid!);
+        await exited(pid);
         delete process.env.OKTA_AERIAL_AGENT_IDLE_MS; // the new agent stays up until the checks below
         // Other hooks start a new agent; this one's calls must join it rather than run on an old agent.
         emu.reset();
@@ -328,7 +334,7 @@ describe('deploy agent (cross-process)', () => {
       expect(newPid).toBeGreaterThan(0);
       expect(newPid).not.toBe(pid);
       await expect(slow).resolves.toHaveLength(4);
-      await exited(pid!);
+      await exited(pid);
     } finally {
       emu.setFaults({ rules: [] });
       delete process.env.OKTA_AERIAL_AGENT_IDLE_MS;
@@ -336,15 +342,9 @@ describe('deploy agent (cross-process)', () => {
   }, 30_000);
 
   it('sends a POST through a new agent, exactly once, when the agent was already known dead', async () => {
-    const dir = newDir();
-    process.env.OKTA_AERIAL_AGENT_DIR = dir;
-    const c = openAerialClient(aerialConnection(emu), { log: () => {} });
-    await c.getAccount();
-    const { socket } = agentLocation();
-    const pid = await agentPid(socket);
-    expect(pid).toBeGreaterThan(0);
-    process.kill(pid!, 'SIGKILL');
-    await exited(pid!);
+    const { c, socket, pid } = await clientWithAgent();
+    process.kill(pid, 'SIGKILL');
+    await exited(pid);
     await new Promise((r) => setTimeout(r, 50)); // this process has seen its connection close
     emu.reset();
     // Nothing was written to the dead agent, so this is not a "sent, no reply" network error.
