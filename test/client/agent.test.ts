@@ -334,7 +334,7 @@ describe('deploy agent (cross-process)', () => {
       expect(newPid).toBeGreaterThan(0);
       expect(newPid).not.toBe(pid);
       await expect(slow).resolves.toHaveLength(4);
-      await exited(pid);
+      await exited(pid!);
     } finally {
       emu.setFaults({ rules: [] });
       delete process.env.OKTA_AERIAL_AGENT_IDLE_MS;
