@@ -271,7 +271,7 @@ describe('deploy agent (cross-process)', () => {
         const pid = await agentPid(socket);
         expect(pid).toBeGreaterThan(0);
         if (how === 'SIGTERM') process.kill(pid!, 'SIGTERM');
-        await exited(pid);
+        await exited(pid!);
         delete process.env.OKTA_AERIAL_AGENT_IDLE_MS; // the new agent stays up until the checks below
         // Other hooks start a new agent; this one's calls must join it rather than run on an old agent.
         emu.reset();
