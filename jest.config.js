@@ -6,5 +6,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
   },
-  testTimeout: 60000,
+  // Generous: a test must fail on an assertion, never because a shared or loaded machine is slow.
+  testTimeout: 900000,
 };

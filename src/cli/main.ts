@@ -9,6 +9,10 @@ const USAGE = `usage: okta-aerial <command> [options]
 commands:
   emulator [options]        run the local Okta Aerial emulator (okta-aerial emulator --help)
   emulator credentials      print the environment variables that point a stack at a running emulator
+  drift [options]           compare a synthesized stack with Okta; --repair marks drift for the next deploy
+  plan [options]            what the next deploy will do in Okta, per construct (Terraform's plan + drift)
+  show [options]            an Aerial account at a glance: orgs, statuses, products, rate limits
+  import [options]          write a cdktf stack that declares an existing estate
   hook apply|destroy        run a lifecycle hook (called by Terraform; reads OKTA_AERIAL_SPEC)
   agent                     run the shared deploy agent in the foreground (started automatically)
 `;
@@ -18,6 +22,10 @@ type Command = (argv: string[]) => Promise<number | void>;
 const COMMANDS: Record<string, () => Command> = {
   emulator: () => require('./emulator-command').run,
   hook: () => require('./hook-command').run,
+  drift: () => require('./drift-command').run,
+  plan: () => require('./plan-command').run,
+  show: () => require('./show-command').run,
+  import: () => require('./import-command').run,
   agent: () => require('./agent-command').run,
 };
 

@@ -19,16 +19,7 @@ import {
   type TerraformResource,
 } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import {
-  ENV,
-  JOURNAL_ENV,
-  JOURNAL_EXPECT_ENV,
-  interruptedTrigger,
-  markPendingCommand,
-  journalPrefix,
-  type IdentitySpec,
-  type ResourceSpec,
-} from '../spec';
+import { ENV, type IdentitySpec, type ResourceSpec } from '../spec';
 
 /** Which Terraform resource type carries the lifecycle hooks. */
 export type Rendering = 'terraform_data' | 'null_resource';
@@ -124,7 +115,7 @@ export interface LifecycleOptions {
   readonly subject: string;
 }
 
-/** The resources of one construct that others depend on (its journal resource sits between them). */
+/** The two lifecycle resources of one construct. */
 export interface Lifecycle {
   /** Keyed on the natural key; its destroy-time hook acts per removal policy. */
   readonly identity: TerraformResource;
@@ -160,25 +151,15 @@ function renderTerraformData(
     dependsOn: options.dependsOn,
     provisioners: [destroy],
   });
-  const triggers = escapeLiterals({ key: options.key, state: options.state });
-  const journal = new DataResource(scope, 'Journal', {
-    triggersReplace: { ...triggers, interrupted: interruptedTrigger(options.configSpec.path) },
-    dependsOn: [identity],
-    provisioners: [markPending(options)],
-  });
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
-    environment: {
-      [ENV.spec]: '${jsonencode(self.input)}',
-      ...journalEnvironment(options, journal, 'triggers_replace.interrupted'),
-    },
+    environment: { [ENV.spec]: '${jsonencode(self.input)}' },
   };
   const config = new DataResource(scope, 'Config', {
-    triggersReplace: triggers,
+    triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
     input: escapeLiterals(options.configSpec),
-    dependsOn: [identity, journal],
-    lifecycle: { replaceTriggeredBy: [bareAddress(journal)] },
+    dependsOn: [identity],
     provisioners: [apply],
   });
   return { identity, config };
@@ -228,54 +209,19 @@ function renderNullResource(
     key: Fn.jsonencode(escapeLiterals(options.key)),
     state: Fn.jsonencode(escapeLiterals(options.state)),
   };
-  const journal = new NullResource(scope, 'Journal', {
-    triggers: { ...triggers, interrupted: interruptedTrigger(options.configSpec.path) },
-    dependsOn: [identity],
-    provisioners: [markPending(options)],
-  });
   const apply: LocalExecProvisioner = {
     type: 'local-exec',
     command: applyCommand,
-    environment: {
-      [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)),
-      ...journalEnvironment(options, journal, 'triggers.interrupted'),
-    },
+    environment: { [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) },
   };
   const config = new NullResource(scope, 'Config', {
     triggers,
-    dependsOn: [identity, journal],
-    lifecycle: { replaceTriggeredBy: [bareAddress(journal)] },
+    dependsOn: [identity],
     provisioners: [apply],
   });
+  // null_resource has no input: the spec goes where `okta-aerial drift` can read it (Terraform ignores "//").
+  config.addOverride('//.okta-aerial', escapeLiterals(options.configSpec));
   return { identity, config };
-}
-
-/**
- * `replace_triggered_by` takes a bare reference (`terraform_data.X`) in Terraform's JSON syntax; cdktf renders
- * a resource given there as an interpolation (`${terraform_data.X}`), which Terraform refuses.
- */
-function bareAddress(resource: TerraformResource): string {
-  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-}
-
-/** The journal resource's create-time provisioner: mark the coming apply as pending (src/spec/journal.ts). */
-function markPending(options: LifecycleOptions): LocalExecProvisioner {
-  return { type: 'local-exec', command: markPendingCommand(options.configSpec.path) };
-}
-
-/**
- * What the apply hook needs to record its completion: the journal file prefix (relative to Terraform's root
- * module, which is also the hook's working dir) and the journal resource's planned trigger value.
- */
-function journalEnvironment(
-  options: LifecycleOptions,
-  journal: TerraformResource,
-  triggerAttribute: string,
-): Record<string, string> {
-  return {
-    [JOURNAL_ENV]: `\${path.root}/${journalPrefix(options.configSpec.path)}`,
-    [JOURNAL_EXPECT_ENV]: Token.asString(journal.interpolationForAttribute(triggerAttribute)),
-  };
 }
 
 /** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */

@@ -5,7 +5,22 @@
  */
 import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../spec';
 import type { HandlerContext } from './context';
+import type { LiveReader } from './live-reader';
 import { describeOrgRef, findLinkedOrg } from './org-ref';
+
+/** What an AerialOrg declares and what is read back: the org's status. */
+export interface AerialOrgState {
+  readonly status: AerialOrgSpec['status'];
+}
+
+/** The live state in the shape of the desired state, or undefined when the org is not linked. */
+export async function readAerialOrg(
+  spec: AerialOrgSpec,
+  live: LiveReader,
+): Promise<AerialOrgState | undefined> {
+  const org = await live.org(spec.account, spec.org);
+  return org && { status: org.status };
+}
 
 /** Idempotent upsert: read, link if missing, change status only if it differs. */
 export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): Promise<void> {

@@ -5,3 +5,5 @@ export * from './dispatch';
 export * from './org-ref';
 export * from './principal-rate-limit';
 export * from './product-assignment';
+export * from './live-reader';
+export * from './read';

@@ -9,9 +9,31 @@ import {
   type PrincipalRateLimitSpec,
 } from '../spec';
 
+import type { HandlerContext } from './context';
+import type { LiveReader } from './live-reader';
+
 /** The fields both the config spec and the identity spec carry. */
 type PrincipalRateLimitKey = PrincipalRateLimitSpec | PrincipalRateLimitIdentitySpec;
-import type { HandlerContext } from './context';
+
+/** What a PrincipalRateLimit declares and what is read back: its two percentages. */
+export interface PrincipalRateLimitState {
+  readonly defaultPercentage: number | undefined;
+  readonly defaultConcurrencyPercentage: number | undefined;
+}
+
+/** The live state in the shape of the desired state, or undefined when the principal has no entity. */
+export async function readPrincipalRateLimit(
+  spec: PrincipalRateLimitSpec,
+  live: LiveReader,
+): Promise<PrincipalRateLimitState | undefined> {
+  const e = await live.rateLimit(spec.org, spec.principalId, spec.principalType);
+  return (
+    e && {
+      defaultPercentage: e.defaultPercentage,
+      defaultConcurrencyPercentage: e.defaultConcurrencyPercentage,
+    }
+  );
+}
 
 function describe(spec: PrincipalRateLimitKey): string {
   return `rate limit of ${spec.principalType} ${spec.principalId} in ${spec.org.orgUrl}`;

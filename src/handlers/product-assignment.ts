@@ -6,7 +6,24 @@
 import type { AerialClient } from '../client';
 import type { ProductAssignmentIdentitySpec, ProductAssignmentSpec } from '../spec';
 import type { HandlerContext } from './context';
+import type { LiveReader } from './live-reader';
 import { describeOrgRef, findLinkedOrg } from './org-ref';
+
+/** What a ProductAssignment declares and what is read back: the enabled set, sorted. */
+export interface ProductAssignmentState {
+  readonly productIds: readonly string[];
+}
+
+/** The live state in the shape of the desired state, or undefined when the org is not linked. */
+export async function readProductAssignment(
+  spec: ProductAssignmentSpec,
+  live: LiveReader,
+): Promise<ProductAssignmentState | undefined> {
+  const org = await live.org(spec.account, spec.org);
+  if (!org) return undefined;
+  const products = await live.enabledProducts(spec.account, org.id);
+  return { productIds: [...new Set(products.map((p) => p.id))].sort() };
+}
 
 async function resolveOrgId(client: AerialClient, spec: ProductAssignmentSpec): Promise<string | undefined> {
   if ('orgId' in spec.org) return spec.org.orgId;

@@ -2,4 +2,3 @@ export * from './api-types';
 export * from './env';
 export * from './spec';
 export * from './validate';
-export * from './journal';

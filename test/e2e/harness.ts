@@ -92,6 +92,23 @@ export class E2eProject {
     return this.terraform(['apply', '-destroy', '-auto-approve', '-input=false', '-no-color', ...extra], env);
   }
 
+  /**
+   * A pipeline's fresh checkout: the synthesized app (with Terraform's working files) is gone, only the
+   * state survives; the stack is synthesized again with `build`.
+   */
+  freshCheckout(build: (stack: TerraformStack) => void): void {
+    fs.rmSync(this.outdir, { recursive: true, force: true });
+    this.synth(build);
+  }
+
+  /** Runs the `okta-aerial` CLI from the project folder (where `cdktf.out` is), as a user would. */
+  cli(args: string[], env: Record<string, string>): Promise<RunResult> {
+    return run(process.execPath, [path.join(REPO_ROOT, 'bin/okta-aerial.js'), ...args], {
+      cwd: this.dir,
+      env: { ...baseEnv(), ...env, OKTA_AERIAL_AGENT_DIR: this.agentDir },
+    });
+  }
+
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

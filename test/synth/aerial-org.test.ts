@@ -1,6 +1,6 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { DataResource } from 'cdktf';
-import { AerialOrg, RemovalPolicy, SpecValidationError, journalPrefix } from '../../src';
+import { AerialOrg, RemovalPolicy, SpecValidationError } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -74,7 +74,6 @@ describe('AerialOrg', () => {
       });
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'Prod_Identity_')}`,
-        `terraform_data.${logicalId(synthesized, 'terraform_data', 'Prod_Journal_')}`,
       ]);
     });
 
@@ -86,10 +85,6 @@ describe('AerialOrg', () => {
       expect(exec.command).not.toContain(ACCOUNT_ID);
       expect(exec.environment).toEqual({
         OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
-        OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix('stack/Prod')}`,
-        OKTA_AERIAL_JOURNAL_EXPECT: expect.stringMatching(
-          /^\$\{terraform_data\.Prod_Journal_\w+\.triggers_replace\.interrupted\}$/,
-        ),
       });
     });
   });

@@ -97,9 +97,8 @@ describe('examples/multi-org', () => {
       org: { orgUrl: ENV.OKTA_ORG_URL_ACME_DEV, auth: { type: 'ssws', tokenEnv: 'OKTA_API_TOKEN_ACME_DEV' } },
       principalId: '00TDemoCiToken000001',
     });
-    // 4 orgs, 4 assignments and 4 limits, two resources each.
-    // three lifecycle resources (identity, journal, config) for each of the 12 constructs
-    expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toHaveLength(36);
+    // 4 orgs, 4 assignments and 4 limits, two lifecycle resources (identity, config) each.
+    expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toHaveLength(24);
   });
 
   it('takes knobs for end-to-end variants: policy, products, statuses, limits, keys, omissions, rendering', () => {
@@ -122,10 +121,10 @@ describe('examples/multi-org', () => {
     expect(lifecycleOf(synthesized, 'AcmeProdCiToken').identity.input.removalPolicy).toBe('DESTROY');
     const ids = Object.keys(resourcesOf(synthesized, 'terraform_data')).join(' ');
     expect(ids).not.toMatch(/AcmeStage|AcmeProdOpsToken|AcmeDevProducts/);
-    expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toHaveLength(36 - 6 - 3 - 3);
+    expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toHaveLength(24 - 4 - 2 - 2);
 
     const nullStack = synth(buildMultiOrg({ rendering: 'null_resource', hookCommand: 'okta-aerial' }));
-    expect(Object.keys(resourcesOf(nullStack, 'null_resource'))).toHaveLength(36);
+    expect(Object.keys(resourcesOf(nullStack, 'null_resource'))).toHaveLength(24);
     expect(localExec(lifecycleOf(nullStack, 'AcmeProd', 'null_resource').config).command).toBe(
       'okta-aerial hook apply',
     );

@@ -42,7 +42,7 @@ describe('null_resource rendering', () => {
       expect(synthesized).toHaveProvider(NullProvider);
       expect(JSON.parse(synthesized).provider.null).toHaveLength(1);
       expect(Object.keys(resourcesOf(synthesized, 'terraform_data'))).toEqual(['SyncApp']);
-      expect(Object.keys(resourcesOf(synthesized, 'null_resource'))).toHaveLength(9);
+      expect(Object.keys(resourcesOf(synthesized, 'null_resource'))).toHaveLength(6);
     });
 
     it('keys the identity triggers on the natural key, as dotted spec paths', () => {
@@ -90,7 +90,6 @@ describe('null_resource rendering', () => {
       );
       expect(orgLc.config.depends_on).toEqual([
         `null_resource.${logicalId(synthesized, 'null_resource', 'Prod_Identity_')}`,
-        `null_resource.${logicalId(synthesized, 'null_resource', 'Prod_Journal_')}`,
       ]);
       const products = lifecycleOf(synthesized, 'Products', 'null_resource');
       expect(products.config.triggers.state).toBe('${jsonencode({"productIds" = ["P000052", "P000131"]})}');

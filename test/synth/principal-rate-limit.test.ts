@@ -46,7 +46,6 @@ describe('PrincipalRateLimit', () => {
       expect(config.input).toMatchObject({ defaultPercentage: 50, defaultConcurrencyPercentage: 50 });
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'Ci_Identity_')}`,
-        `terraform_data.${logicalId(synthesized, 'terraform_data', 'Ci_Journal_')}`,
       ]);
       expect(localExec(config)).toMatchObject({
         environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.input)}' },

@@ -1,5 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { AerialOrg, ProductAssignment, SpecValidationError, journalPrefix } from '../../src';
+import { AerialOrg, ProductAssignment, SpecValidationError } from '../../src';
 import {
   ACCOUNT_ID,
   cleanup,
@@ -56,8 +56,6 @@ describe('ProductAssignment', () => {
         command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook apply$/),
         environment: {
           OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
-          OKTA_AERIAL_JOURNAL: `\${path.root}/${journalPrefix(config.input.path)}`,
-          OKTA_AERIAL_JOURNAL_EXPECT: expect.stringMatching(/\.triggers_replace\.interrupted\}$/),
         },
       });
     });
@@ -68,7 +66,6 @@ describe('ProductAssignment', () => {
       ]);
       expect(config.depends_on).toEqual([
         `terraform_data.${logicalId(synthesized, 'terraform_data', 'ProdProducts_Identity_')}`,
-        `terraform_data.${logicalId(synthesized, 'terraform_data', 'ProdProducts_Journal_')}`,
       ]);
     });
   });
