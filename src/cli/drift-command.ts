@@ -47,6 +47,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
   try {
     const session = await openStackSession(opts, env);
+    if ((await session.state()).size === 0) {
+      throw new Error(
+        `the Terraform state of stack '${session.stack.name}' is empty (nothing was deployed, or its backend ` +
+          `points at another state); deploy the stack first ('cdktf deploy'), then run 'okta-aerial drift'`,
+      );
+    }
     const entries = await session.drift();
     const drifted = entries.filter((e) => e.status === 'drifted' || e.status === 'missing');
     let repaired: string[] = [];

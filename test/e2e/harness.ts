@@ -41,8 +41,8 @@ export class E2eProject {
   }
 
   /** Synthesizes a stack built by `build` into this project's outdir. */
-  synth(build: (stack: TerraformStack) => void): void {
-    const app = new App({ outdir: this.outdir, skipValidation: false });
+  synth(build: (stack: TerraformStack) => void, context: Record<string, unknown> = {}): void {
+    const app = new App({ outdir: this.outdir, skipValidation: false, context });
     const stack = new TerraformStack(app as unknown as Construct, this.stackName);
     new LocalBackend(stack, { path: this.stateFile });
     build(stack);
