@@ -40,6 +40,17 @@ const STATUS_WORDS: Record<DriftEntry['status'], string> = {
 
 /** Entry point of `okta-aerial drift`. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    return await drift(argv, env);
+  } catch (err) {
+    // Exit 2 means "drift found" here, so a usage error exits 1 like every other error.
+    if (!(err instanceof CliUsageError)) throw err;
+    process.stderr.write(`okta-aerial: ${err.message}\n`);
+    return 1;
+  }
+}
+
+async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const opts = parseDriftArgs(argv);
   if (opts.help) {
     process.stdout.write(USAGE);

@@ -114,6 +114,9 @@ const CLASSES: Record<ErrorType, new (r: ErrorRecord) => OktaApiError> = {
   TimeoutError,
 };
 
+/** The transport code of an attempt cut off by the operation deadline (not a network failure). */
+export const DEADLINE_CODE = 'EOKTADEADLINE';
+
 /** What the factory knows about a failure. */
 export interface ErrorFacts {
   readonly operation: string;
@@ -167,7 +170,13 @@ export function toErrorRecord(facts: ErrorFacts): ErrorRecord {
     (status !== undefined && status >= 500 && status !== 501);
   let detail: string | undefined;
   if (facts.deadlineExceeded) {
-    detail = `the deadline of ${facts.deadlineMs} ms ran out before the next retry`;
+    const last =
+      status !== undefined
+        ? `HTTP ${status}`
+        : facts.code && facts.code !== DEADLINE_CODE
+          ? `${facts.code}${facts.transportMessage ? ` (${facts.transportMessage})` : ''}`
+          : undefined;
+    detail = `the deadline of ${facts.deadlineMs} ms ran out before the next retry${last ? `; last failure: ${last}` : ''}`;
   } else if (facts.budgetExhausted) {
     detail = 'the retry budget is spent (too many server errors in a row)';
   } else if (status === undefined) {
@@ -267,7 +276,7 @@ function hintFor(type: ErrorType, facts: ErrorFacts): string {
         ? 'Check the id and the account id; the org may not be linked to this account, or the account may live in the other environment.'
         : 'Check the id; the resource does not exist in this org.';
     case 'RateLimitError':
-      return 'Okta kept answering 429: lower terraform -parallelism or maxConcurrency, or raise deadlineMs.';
+      return 'Okta kept answering 429: lower terraform -parallelism or maxConcurrency, or raise retryDeadlineMs.';
     case 'AuthenticationError':
       return facts.authType === 'ssws'
         ? 'Check the API token environment variable; the token may be revoked or expired.'
@@ -284,7 +293,9 @@ function hintFor(type: ErrorType, facts: ErrorFacts): string {
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
     case 'TimeoutError':
       return facts.deadlineExceeded
-        ? 'Raise deadlineMs, or lower terraform -parallelism so fewer calls wait for the same account.'
+        ? facts.status === undefined && facts.code && facts.code !== DEADLINE_CODE
+          ? `Check that ${facts.host ?? 'the API host'} is reachable (for the local emulator: that it is running on that port), or raise retryDeadlineMs to wait longer.`
+          : 'Raise retryDeadlineMs, or lower terraform -parallelism so fewer calls wait for the same account.'
         : `The API did not answer in time; check network access to ${facts.host ?? 'the API host'} or raise the attempt timeout.`;
     default:
       return facts.status !== undefined && facts.status >= 500

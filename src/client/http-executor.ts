@@ -30,7 +30,7 @@ import {
   secretsOf,
 } from './connection';
 import { makeLogger, type ClientLogger } from './debug-log';
-import { createOktaApiError, OktaApiError, type ApiService, type ErrorFacts } from './errors';
+import { createOktaApiError, DEADLINE_CODE, OktaApiError, type ApiService, type ErrorFacts } from './errors';
 import { AdaptiveLimiter } from './limiter';
 import { nextLink } from './link-header';
 import { redact } from './redact';
@@ -56,8 +56,6 @@ import type {
 import { emptyCounters } from './types';
 import { PACKAGE_VERSION } from './version';
 
-/** Marks an attempt refused because the operation deadline ran out while it waited for a slot. */
-const DEADLINE_CODE = 'EOKTADEADLINE';
 /** The config field that links an axios request to its operation state. */
 const OP_FIELD = 'oktaAerialOp';
 

@@ -18,7 +18,7 @@ function requireEnv(env: NodeJS.ProcessEnv, name: string, what: string): string 
   if (value === undefined || value.trim() === '') {
     throw new MissingCredentialError(
       `environment variable ${name} (${what}) is not set; export it in the environment that runs ` +
-        `'cdktf deploy' / 'terraform apply' (the stack only names the variable, it never stores its value)`,
+        `'cdktf deploy' / 'terraform apply' / 'okta-aerial' (the stack only names the variable, it never stores its value)`,
     );
   }
   return value;

@@ -4,6 +4,8 @@
  * next plan, the deploy repairs them and the plan is clean after. Also the pipeline case: a deploy that
  * recorded resources whose hooks never ran, re-run from a fresh checkout with only the state.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DataResource, type TerraformStack } from 'cdktf';
 import {
   AerialAccount,
@@ -249,6 +251,83 @@ describe('okta-aerial drift', () => {
       'Dev aerial-org not deployed yet: not in the Terraform state (the next deploy creates it)',
     );
     p.synth(build()); // back to the deployed code
+  });
+});
+
+describe('okta-aerial drift with bad input: one clear line and exit 1', () => {
+  let p: E2eProject;
+  beforeAll(() => {
+    p = newProject('bad');
+  });
+
+  it('names a missing synthesized app and the fix', async () => {
+    const r = await p.cli(['drift', '--app', 'nowhere'], creds);
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toMatch(
+      /^okta-aerial: no synthesized cdktf app in \S+nowhere .*run 'cdktf synth' first/,
+    );
+  });
+
+  it('lists the stacks for an unknown stack, and asks for one when there are several', async () => {
+    p.synth(build());
+    const unknown = await p.cli(['drift', '--stack', 'other'], creds);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output.trim()).toBe(
+      `okta-aerial: stack 'other' is not in ${p.outdir}; its stacks are: bad`,
+    );
+    fs.mkdirSync(path.join(p.outdir, 'stacks', 'second'), { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(p.outdir, 'manifest.json'), 'utf8'));
+    manifest.stacks.second = { ...manifest.stacks.bad, name: 'second', workingDirectory: 'stacks/second' };
+    fs.writeFileSync(path.join(p.outdir, 'manifest.json'), JSON.stringify(manifest));
+    const several = await p.cli(['drift'], creds);
+    expect(several.code).toBe(1);
+    expect(several.output.trim()).toBe(
+      `okta-aerial: ${p.outdir} has several stacks (bad, second); choose one with --stack <name>`,
+    );
+    const flag = await p.cli(['drift', '--colour'], creds);
+    expect(flag.code).toBe(1);
+    expect(flag.output).toMatch(/^okta-aerial: Unknown option '--colour'/);
+  });
+
+  it('names a missing credential and where to set it', async () => {
+    const deployed = newProject('creds');
+    deployed.synth(build());
+    await deployed.init(creds);
+    expect((await deployed.apply(creds)).code).toBe(0);
+    const { OKTA_API_TOKEN_ACME_PROD: _token, ...without } = creds;
+    const r = await deployed.cli(['drift'], { ...without, OKTA_API_TOKEN_ACME_PROD: '' });
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toBe(
+      `okta-aerial: environment variable OKTA_API_TOKEN_ACME_PROD (SSWS API token for ${creds.OKTA_ORG_URL_ACME_PROD}) ` +
+        `is not set; export it in the environment that runs 'cdktf deploy' / 'terraform apply' / 'okta-aerial' ` +
+        `(the stack only names the variable, it never stores its value)`,
+    );
+  });
+
+  it('names an unreachable API', async () => {
+    const gone = newProject('gone');
+    gone.synth(build({ retryDeadlineMs: 2000 }));
+    await gone.init(creds);
+    expect((await gone.apply(creds)).code).toBe(0);
+    // The API moves away (here: the emulator stops); the stack still points at it.
+    const port = new URL(creds.OKTA_AERIAL_BASE_URL).port;
+    await emu.stop();
+    try {
+      const r = await gone.cli(['drift'], creds);
+      expect(r.code).toBe(1);
+      const said = r.output
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('warning'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(
+        /^okta-aerial: listOrgs \S+ failed after \d+ attempts: .*last failure: ECONNREFUSED/,
+      );
+      expect(said[0]).toContain(`Check that 127.0.0.1:${port} is reachable`);
+    } finally {
+      emu = await startEmulator({ quiet: true, port: Number(port) });
+      creds = emu.credentials();
+    }
   });
 });
 

@@ -146,7 +146,7 @@ describe('createOktaApiError', () => {
     });
     expect(d).toBeInstanceOf(TimeoutError);
     expect(d.message).toContain('[the deadline of 120000 ms ran out before the next retry]');
-    expect(d.message).toContain('Raise deadlineMs');
+    expect(d.message).toContain('Raise retryDeadlineMs');
   });
 
   it('round-trips through its record (the deploy agent wire form)', () => {
