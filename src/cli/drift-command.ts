@@ -1,7 +1,7 @@
 /**
  * `okta-aerial drift [--app cdktf.out] [--stack NAME] [--json] [--repair]`: compares every construct of a
  * synthesized stack with the live objects in Okta. Never writes to Okta. Exit codes follow
- * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift found, 1 error.
+ * `terraform plan -detailed-exitcode`: 0 in sync, 2 drift found, 1 error (with --repair: 0 once marked).
  *
  * With --repair it also marks the config resource of every drifted or missing construct for replacement in
  * the Terraform state (`terraform taint`), so the next `cdktf diff` shows exactly those constructs being
@@ -28,7 +28,8 @@ options:
   --repair       mark the drifted constructs' config resources for replacement in the Terraform state, so
                  the next 'cdktf deploy' re-applies exactly them (pipeline: synth, drift --repair, deploy)
 
-exit codes: 0 in sync, 2 drift found, 1 error
+exit codes: 0 in sync, 2 drift found, 1 error; with --repair, 0 once every drifted construct is marked
+(a stack never deployed has nothing to repair: 0)
 `;
 
 const STATUS_WORDS: Record<DriftEntry['status'], string> = {
@@ -59,6 +60,13 @@ async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const session = await openStackSession(opts, env);
     if ((await session.state()).size === 0) {
+      // The first run of a pipeline: nothing is deployed, so nothing can have drifted.
+      if (opts.repair) {
+        process.stdout.write(
+          `repair: stack '${session.stack.name}' has not been deployed yet; nothing to repair\n`,
+        );
+        return 0;
+      }
       throw new Error(
         `the Terraform state of stack '${session.stack.name}' is empty (nothing was deployed, or its backend ` +
           `points at another state); deploy the stack first ('cdktf deploy'), then run 'okta-aerial drift'`,
@@ -78,7 +86,8 @@ async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       process.stdout.write(formatDrift(entries));
       if (opts.repair) process.stdout.write(repairLine(drifted.length, repaired.length));
     }
-    return drifted.length > 0 ? 2 : 0;
+    // After --repair the drift is in hand (the next deploy repairs it), so a pipeline step succeeds.
+    return drifted.length > 0 && !opts.repair ? 2 : 0;
   } finally {
     await closeHandlerContexts();
   }

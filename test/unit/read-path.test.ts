@@ -1,0 +1,114 @@
+/** The pure parts of the read path: templates in Terraform JSON, the deployed spec, desired vs live. */
+import { isTemplate, unescapeLiteral } from '../../src/cli/synthesized-stack';
+import { resolveDeployed } from '../../src/cli/drift';
+import type { StackConstruct } from '../../src/cli/synthesized-stack';
+import type { StateResource } from '../../src/cli/terraform';
+import { desiredState, diffState } from '../../src/handlers/read';
+import type { PrincipalRateLimitSpec } from '../../src/spec';
+
+describe('Terraform templates in synthesized strings', () => {
+  it.each([
+    ['${terraform_data.app.output.id}', true],
+    ['00T${var.suffix}', true],
+    ['%{ if true }x%{ endif }', true],
+    ['$${literal}', false],
+    ['%%{literal}', false],
+    ['$$${ref.x}', false], // a `$` and then the escape `$${`: all literal, as HCL reads it
+    ['price $5 {not a template}', false],
+    ['plain', false],
+  ])('isTemplate(%j) is %s', (s, expected) => {
+    expect(isTemplate(s)).toBe(expected);
+  });
+
+  it('unescapes literal strings the way Terraform reads them', () => {
+    expect(unescapeLiteral('a$${b}c%%{d}')).toBe('a${b}c%{d}');
+    expect(unescapeLiteral('no escapes')).toBe('no escapes');
+  });
+});
+
+const SPEC: PrincipalRateLimitSpec = {
+  v: 1,
+  kind: 'principal-rate-limit',
+  path: 'okta/Sync',
+  removalPolicy: 'RETAIN',
+  org: {
+    orgUrl: 'https://acme.okta.com',
+    auth: { type: 'ssws', tokenEnv: 'OKTA_API_TOKEN' },
+    maxConcurrency: 10,
+    deadlineMs: 300000,
+  },
+  principalId: '${terraform_data.app.output.id}',
+  principalType: 'OAUTH_CLIENT',
+  defaultPercentage: 40,
+  defaultConcurrencyPercentage: 30,
+};
+
+const CONSTRUCT: StackConstruct = {
+  path: 'okta/Sync',
+  kind: 'principal-rate-limit',
+  spec: SPEC,
+  templatePaths: ['principalId'],
+  configAddress: 'terraform_data.Sync_Config_1',
+};
+
+function stateOf(values: Record<string, unknown>, tainted = false): Map<string, StateResource> {
+  return new Map([[CONSTRUCT.configAddress, { address: CONSTRUCT.configAddress, values, tainted }]]);
+}
+
+const KEY = { 'org.orgUrl': 'https://acme.okta.com', principalId: '0oaSync' };
+const STATE = { principalType: 'OAUTH_CLIENT', defaultPercentage: 40, defaultConcurrencyPercentage: 30 };
+
+describe('resolveDeployed', () => {
+  it('takes values from other resources from the state Terraform resolved (terraform_data input)', () => {
+    const r = resolveDeployed(
+      CONSTRUCT,
+      stateOf(
+        { input: { ...SPEC, principalId: '0oaSync' }, triggers_replace: { key: KEY, state: STATE } },
+        true,
+      ),
+    );
+    expect(r).toEqual({ deployed: true, tainted: true, spec: { ...SPEC, principalId: '0oaSync' } });
+  });
+
+  it('takes them from the triggers of a null_resource', () => {
+    const r = resolveDeployed(
+      CONSTRUCT,
+      stateOf({ triggers: { key: JSON.stringify(KEY), state: JSON.stringify(STATE) } }),
+    );
+    expect(r).toMatchObject({ deployed: true, spec: { principalId: '0oaSync' } });
+  });
+
+  it('is not deployed when the config resource is not in the state', () => {
+    expect(resolveDeployed(CONSTRUCT, new Map())).toEqual({
+      deployed: false,
+      reason: 'not in the Terraform state (the next deploy creates it)',
+    });
+  });
+
+  it('is not deployed when the code changed since the deploy (that is the plan, not drift)', () => {
+    const r = resolveDeployed(
+      { ...CONSTRUCT, spec: { ...SPEC, defaultPercentage: 45 } },
+      stateOf({ input: { ...SPEC, principalId: '0oaSync' }, triggers_replace: { key: KEY, state: STATE } }),
+    );
+    expect(r).toMatchObject({ deployed: false, reason: expect.stringContaining('the code changed') });
+  });
+
+  it('is not deployed when the state holds no value for a template', () => {
+    const { principalId: _, ...input } = SPEC;
+    const r = resolveDeployed(CONSTRUCT, stateOf({ input, triggers_replace: { key: KEY, state: STATE } }));
+    expect(r).toMatchObject({
+      deployed: false,
+      reason: expect.stringContaining('principalId comes from another resource'),
+    });
+  });
+});
+
+describe('desired vs live', () => {
+  it('compares product sets in order, and names each field that differs', () => {
+    const desired = desiredState({ ...SPEC, defaultPercentage: 40 });
+    expect(diffState(desired, { defaultPercentage: 40, defaultConcurrencyPercentage: 30 })).toEqual([]);
+    expect(diffState(desired, { defaultPercentage: 77, defaultConcurrencyPercentage: 30 })).toEqual([
+      { field: 'defaultPercentage', desired: 40, live: 77 },
+    ]);
+  });
+});
