@@ -170,12 +170,11 @@ export function toErrorRecord(facts: ErrorFacts): ErrorRecord {
     (status !== undefined && status >= 500 && status !== 501);
   let detail: string | undefined;
   if (facts.deadlineExceeded) {
+    // A response's status is in the message already; a transport failure is named here.
     const last =
-      status !== undefined
-        ? `HTTP ${status}`
-        : facts.code && facts.code !== DEADLINE_CODE
-          ? `${facts.code}${facts.transportMessage ? ` (${facts.transportMessage})` : ''}`
-          : undefined;
+      status === undefined && facts.code && facts.code !== DEADLINE_CODE
+        ? `${facts.code}${facts.transportMessage ? ` (${facts.transportMessage})` : ''}`
+        : undefined;
     detail = `the deadline of ${facts.deadlineMs} ms ran out before the next retry${last ? `; last failure: ${last}` : ''}`;
   } else if (facts.budgetExhausted) {
     detail = 'the retry budget is spent (too many server errors in a row)';

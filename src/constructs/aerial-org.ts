@@ -2,8 +2,6 @@ import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   SPEC_VERSION,
-  SpecValidationError,
-  validateSpec,
   type AerialOrgIdentitySpec,
   type AerialOrgSpec,
   type OrgRefSpec,
@@ -12,8 +10,8 @@ import {
 } from '../spec';
 import type { IAerialAccount } from './aerial-account';
 import { describeOrgKey, orgKey } from './connection';
-import { isUnresolved, renderLifecycle } from './lifecycle';
-import { claimUniqueKey } from './unique-key';
+import { isUnresolved } from './lifecycle';
+import { renderResource } from './render-resource';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
 export interface IAerialOrgRef {
@@ -99,7 +97,6 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
 
   constructor(scope: Construct, id: string, props: AerialOrgProps) {
     super(scope, id);
-    const subject = `AerialOrg '${this.node.path}'`;
     this.account = props.account;
     this.orgId = props.orgId;
     this.orgRef = orgRefOf(props);
@@ -114,20 +111,17 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
       status: props.status ?? 'ACTIVE',
       requestDeletion: props.requestDeletionOnDestroy ?? false,
     };
-    const problems = validateSpec(spec, { isUnresolved });
-    if (problems.length > 0) throw new SpecValidationError(subject, problems);
     const key = orgKey(account.accountId, this.orgRef);
-    claimUniqueKey(this, 'AerialOrg', JSON.stringify(key), `org ${describeOrgKey(key)}`);
     const { status, ...rest } = spec;
     const identitySpec: AerialOrgIdentitySpec = { ...rest, role: 'identity' };
-    const lifecycle = renderLifecycle(this, {
-      rendering: props.account.rendering,
-      hookCommand: props.account.hookCommand,
+    const lifecycle = renderResource(this, {
+      type: 'AerialOrg',
+      spec,
+      connection: props.account,
       key,
+      keyDescription: `org ${describeOrgKey(key)}`,
       identitySpec,
-      configSpec: spec,
       state: { status },
-      subject,
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;

@@ -123,106 +123,120 @@ export interface Lifecycle {
   readonly config: TerraformResource;
 }
 
+/**
+ * What differs between the renderings. The skeleton (destroy hook on the identity, apply hook on the config,
+ * config after identity) is the same for every rendering and lives in {@link renderLifecycle}.
+ */
+interface RenderingAdapter {
+  /** Refuses what the rendering cannot carry and adds what it needs to the stack. */
+  prepare(scope: Construct, options: LifecycleOptions): void;
+  /** How the destroy hook (on the identity) and the apply hook (on the config) receive their spec. */
+  destroyEnvironment(options: LifecycleOptions): Record<string, string>;
+  applyEnvironment(options: LifecycleOptions): Record<string, string>;
+  identity(scope: Construct, options: LifecycleOptions, hook: LocalExecProvisioner): TerraformResource;
+  config(
+    scope: Construct,
+    options: LifecycleOptions,
+    identity: TerraformResource,
+    hook: LocalExecProvisioner,
+  ): TerraformResource;
+}
+
 /** Renders the identity and config resources of one construct under `scope`. */
 export function renderLifecycle(scope: Construct, options: LifecycleOptions): Lifecycle {
-  const destroyCommand = hookCommand(scope, 'destroy', options.hookCommand);
-  const applyCommand = hookCommand(scope, 'apply', options.hookCommand);
-  return options.rendering === 'null_resource'
-    ? renderNullResource(scope, options, applyCommand, destroyCommand)
-    : renderTerraformData(scope, options, applyCommand, destroyCommand);
+  const adapter = ADAPTERS[options.rendering];
+  adapter.prepare(scope, options);
+  const destroy: LocalExecProvisioner = {
+    type: 'local-exec',
+    when: 'destroy',
+    command: hookCommand(scope, 'destroy', options.hookCommand),
+    environment: adapter.destroyEnvironment(options),
+  };
+  const identity = adapter.identity(scope, options, destroy);
+  const apply: LocalExecProvisioner = {
+    type: 'local-exec',
+    command: hookCommand(scope, 'apply', options.hookCommand),
+    environment: adapter.applyEnvironment(options),
+  };
+  return { identity, config: adapter.config(scope, options, identity, apply) };
 }
 
-function renderTerraformData(
-  scope: Construct,
-  options: LifecycleOptions,
-  applyCommand: string,
-  destroyCommand: string,
-): Lifecycle {
+/** terraform_data: the specs are the resources' `input`; destroy reads the latest one from `self.output`. */
+const TERRAFORM_DATA: RenderingAdapter = {
+  prepare: () => undefined,
   // A destroy-time provisioner may reference only self: `self.output` is the latest identity input.
-  const destroy: LocalExecProvisioner = {
-    type: 'local-exec',
-    when: 'destroy',
-    command: destroyCommand,
-    environment: { [ENV.spec]: '${jsonencode(self.output)}' },
-  };
-  const identity = new DataResource(scope, 'Identity', {
-    triggersReplace: escapeLiterals(options.key),
-    input: escapeLiterals(options.identitySpec),
-    dependsOn: options.dependsOn,
-    provisioners: [destroy],
-  });
-  const apply: LocalExecProvisioner = {
-    type: 'local-exec',
-    command: applyCommand,
-    environment: { [ENV.spec]: '${jsonencode(self.input)}' },
-  };
-  const config = new DataResource(scope, 'Config', {
-    triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
-    input: escapeLiterals(options.configSpec),
-    dependsOn: [identity],
-    provisioners: [apply],
-  });
-  return { identity, config };
-}
+  destroyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.output)}' }),
+  applyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.input)}' }),
+  identity: (scope, options, hook) =>
+    new DataResource(scope, 'Identity', {
+      triggersReplace: escapeLiterals(options.key),
+      input: escapeLiterals(options.identitySpec),
+      dependsOn: options.dependsOn,
+      provisioners: [hook],
+    }),
+  config: (scope, options, identity, hook) =>
+    new DataResource(scope, 'Config', {
+      triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
+      input: escapeLiterals(options.configSpec),
+      dependsOn: [identity],
+      provisioners: [hook],
+    }),
+};
 
-function renderNullResource(
-  scope: Construct,
-  options: LifecycleOptions,
-  applyCommand: string,
-  destroyCommand: string,
-): Lifecycle {
-  // null_resource has no input: the destroy hook gets the identity spec as a literal (Terraform takes a
-  // destroy-time provisioner from the current configuration) and the key from self.triggers, which the
-  // hook overlays onto it. A literal cannot hold a reference, so only the key may be a token here.
-  const keyPaths = new Set(Object.keys(options.key));
-  const bad = unresolvedPaths(options.identitySpec).filter((p) => !keyPaths.has(p));
-  if (bad.length > 0) {
-    throw new Error(
-      `${options.subject} cannot use the null_resource rendering: ${bad.join(', ')} ` +
-        `${bad.length === 1 ? 'is a value' : 'are values'} from another resource, and null_resource can pass only literals to its destroy hook; ` +
-        `use rendering 'terraform_data' (the default)`,
-    );
-  }
-  // cdktf renders Fn.jsonencode arguments as HCL strings without escaping quotes or backslashes.
-  const path = options.configSpec.path;
-  if (/["\\]/.test(path)) {
-    throw new Error(
-      `${options.subject} cannot use the null_resource rendering: its construct path contains a quote or backslash; rename the construct`,
-    );
-  }
-  ensureNullProvider(scope);
-  const destroy: LocalExecProvisioner = {
-    type: 'local-exec',
-    when: 'destroy',
-    command: destroyCommand,
-    environment: {
-      [ENV.spec]: escapeLiterals(JSON.stringify(withoutUnresolved(options.identitySpec))),
-      [SPEC_KEY_ENV]: '${jsonencode(self.triggers)}',
-    },
-  };
-  const identity = new NullResource(scope, 'Identity', {
-    triggers: escapeLiterals(options.key),
-    dependsOn: options.dependsOn,
-    provisioners: [destroy],
-  });
-  const triggers = {
-    key: Fn.jsonencode(escapeLiterals(options.key)),
-    state: Fn.jsonencode(escapeLiterals(options.state)),
-  };
-  const apply: LocalExecProvisioner = {
-    type: 'local-exec',
-    command: applyCommand,
-    environment: { [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) },
-  };
-  const config = new NullResource(scope, 'Config', {
-    triggers,
-    dependsOn: [identity],
-    provisioners: [apply],
-  });
-  // null_resource has no input: the spec goes where `okta-aerial drift` can read it (Terraform ignores "//").
-  config.addOverride('//.okta-aerial', escapeLiterals(options.configSpec));
-  return { identity, config };
-}
+/**
+ * null_resource has no input: the destroy hook gets the identity spec as a literal (Terraform takes a
+ * destroy-time provisioner from the current configuration) and the key from self.triggers, which the hook
+ * overlays onto it. A literal cannot hold a reference, so only the key may be a token here.
+ */
+const NULL_RESOURCE: RenderingAdapter = {
+  prepare(scope, options) {
+    const keyPaths = new Set(Object.keys(options.key));
+    const bad = unresolvedPaths(options.identitySpec).filter((p) => !keyPaths.has(p));
+    if (bad.length > 0) {
+      throw new Error(
+        `${options.subject} cannot use the null_resource rendering: ${bad.join(', ')} ` +
+          `${bad.length === 1 ? 'is a value' : 'are values'} from another resource, and null_resource can pass only literals to its destroy hook; ` +
+          `use rendering 'terraform_data' (the default)`,
+      );
+    }
+    // cdktf renders Fn.jsonencode arguments as HCL strings without escaping quotes or backslashes.
+    if (/["\\]/.test(options.configSpec.path)) {
+      throw new Error(
+        `${options.subject} cannot use the null_resource rendering: its construct path contains a quote or backslash; rename the construct`,
+      );
+    }
+    ensureNullProvider(scope);
+  },
+  destroyEnvironment: (options) => ({
+    [ENV.spec]: escapeLiterals(JSON.stringify(withoutUnresolved(options.identitySpec))),
+    [SPEC_KEY_ENV]: '${jsonencode(self.triggers)}',
+  }),
+  applyEnvironment: (options) => ({ [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) }),
+  identity: (scope, options, hook) =>
+    new NullResource(scope, 'Identity', {
+      triggers: escapeLiterals(options.key),
+      dependsOn: options.dependsOn,
+      provisioners: [hook],
+    }),
+  config(scope, options, identity, hook) {
+    const config = new NullResource(scope, 'Config', {
+      triggers: {
+        key: Fn.jsonencode(escapeLiterals(options.key)),
+        state: Fn.jsonencode(escapeLiterals(options.state)),
+      },
+      dependsOn: [identity],
+      provisioners: [hook],
+    });
+    // No input either: the spec goes where `okta-aerial drift` reads it (Terraform ignores "//").
+    config.addOverride('//.okta-aerial', escapeLiterals(options.configSpec));
+    return config;
+  },
+};
+
+const ADAPTERS: Record<Rendering, RenderingAdapter> = {
+  terraform_data: TERRAFORM_DATA,
+  null_resource: NULL_RESOURCE,
+};
 
 /** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */
 function withoutUnresolved(value: unknown): unknown {

@@ -3,16 +3,13 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_PRINCIPAL_PERCENTAGE,
   SPEC_VERSION,
-  SpecValidationError,
-  validateSpec,
   type PrincipalRateLimitIdentitySpec,
   type PrincipalRateLimitSpec,
   type PrincipalType,
   type RemovalPolicy,
 } from '../spec';
-import { isUnresolved, renderLifecycle } from './lifecycle';
 import type { IOktaOrg } from './okta-org';
-import { claimUniqueKey } from './unique-key';
+import { renderResource } from './render-resource';
 
 /** Props of {@link PrincipalRateLimit}. */
 export interface PrincipalRateLimitProps {
@@ -51,7 +48,6 @@ export class PrincipalRateLimit extends Construct {
 
   constructor(scope: Construct, id: string, props: PrincipalRateLimitProps) {
     super(scope, id);
-    const subject = `PrincipalRateLimit '${this.node.path}'`;
     const org = props.org.toSpec();
     const spec: PrincipalRateLimitSpec = {
       v: SPEC_VERSION,
@@ -64,25 +60,17 @@ export class PrincipalRateLimit extends Construct {
       defaultPercentage: props.defaultPercentage ?? DEFAULT_PRINCIPAL_PERCENTAGE,
       defaultConcurrencyPercentage: props.defaultConcurrencyPercentage ?? DEFAULT_PRINCIPAL_PERCENTAGE,
     };
-    const problems = validateSpec(spec, { isUnresolved });
-    if (problems.length > 0) throw new SpecValidationError(subject, problems);
     const key = { 'org.orgUrl': org.orgUrl, principalId: spec.principalId };
-    claimUniqueKey(
-      this,
-      'PrincipalRateLimit',
-      JSON.stringify(key),
-      `the rate limit of principal ${spec.principalId} in ${org.orgUrl}`,
-    );
     const { defaultPercentage, defaultConcurrencyPercentage, ...rest } = spec;
     const identitySpec: PrincipalRateLimitIdentitySpec = { ...rest, role: 'identity' };
-    const lifecycle = renderLifecycle(this, {
-      rendering: props.org.rendering,
-      hookCommand: props.org.hookCommand,
+    const lifecycle = renderResource(this, {
+      type: 'PrincipalRateLimit',
+      spec,
+      connection: props.org,
       key,
+      keyDescription: `the rate limit of principal ${spec.principalId} in ${org.orgUrl}`,
       identitySpec,
-      configSpec: spec,
       state: { principalType: spec.principalType, defaultPercentage, defaultConcurrencyPercentage },
-      subject,
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;

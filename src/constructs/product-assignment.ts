@@ -2,16 +2,14 @@ import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   SPEC_VERSION,
-  SpecValidationError,
-  validateSpec,
   type ProductAssignmentIdentitySpec,
   type ProductAssignmentSpec,
   type RemovalPolicy,
 } from '../spec';
 import type { IAerialOrgRef } from './aerial-org';
 import { describeOrgKey, orgKey } from './connection';
-import { isUnresolved, renderLifecycle } from './lifecycle';
-import { claimUniqueKey } from './unique-key';
+import { isUnresolved } from './lifecycle';
+import { renderResource } from './render-resource';
 
 /** Props of {@link ProductAssignment}. */
 export interface ProductAssignmentProps {
@@ -44,7 +42,6 @@ export class ProductAssignment extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductAssignmentProps) {
     super(scope, id);
-    const subject = `ProductAssignment '${this.node.path}'`;
     const account = props.org.account.toSpec();
     const spec: ProductAssignmentSpec = {
       v: SPEC_VERSION,
@@ -55,26 +52,18 @@ export class ProductAssignment extends Construct {
       org: props.org.orgRef,
       productIds: normalizeProductIds(props.productIds),
     };
-    const problems = validateSpec(spec, { isUnresolved });
-    if (problems.length > 0) throw new SpecValidationError(subject, problems);
     const key = orgKey(account.accountId, spec.org);
-    claimUniqueKey(
-      this,
-      'ProductAssignment',
-      JSON.stringify(key),
-      `the products of org ${describeOrgKey(key)}`,
-    );
     const identitySpec: ProductAssignmentIdentitySpec = { ...spec, role: 'identity' };
-    const lifecycle = renderLifecycle(this, {
-      rendering: props.org.account.rendering,
-      hookCommand: props.org.account.hookCommand,
+    const lifecycle = renderResource(this, {
+      type: 'ProductAssignment',
+      spec,
+      connection: props.org.account,
       key,
+      keyDescription: `the products of org ${describeOrgKey(key)}`,
       identitySpec,
-      configSpec: spec,
       state: { productIds: spec.productIds },
       // The org must be linked before its products are set, and on destroy they go before the org does.
       dependsOn: props.org.configResource ? [props.org.configResource] : undefined,
-      subject,
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;

@@ -236,4 +236,10 @@ describe('AerialOrg', () => {
       'stack/Odd$${x}%%{y}',
     );
   });
+
+  it('makes its config resource the default child, for escape hatches', () => {
+    const stack = newStack();
+    const org = new AerialOrg(stack, 'Prod', { account: demoAccount(stack), orgId: ORG_ID });
+    expect(org.node.defaultChild).toBe(org.configResource);
+  });
 });

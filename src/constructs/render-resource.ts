@@ -1,0 +1,47 @@
+/**
+ * The tail every resource construct shares: check the spec (every problem in one error), claim the natural
+ * key in the stack (two constructs must not manage one remote object), render the lifecycle resources, and
+ * make the config resource the construct's default child (what `node.defaultChild` escape hatches reach).
+ */
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec } from '../spec';
+import { isUnresolved, renderLifecycle, type Lifecycle, type Rendering } from './lifecycle';
+import { claimUniqueKey } from './unique-key';
+
+/** What a resource construct passes to {@link renderResource}. */
+export interface ResourceRendering {
+  /** The construct's class name, for messages: 'AerialOrg'. */
+  readonly type: string;
+  readonly spec: ResourceSpec;
+  /** The connection's rendering and hook command. */
+  readonly connection: { readonly rendering: Rendering; readonly hookCommand?: string };
+  /** The natural key as dotted spec paths. */
+  readonly key: Record<string, string>;
+  /** What the key names, for the duplicate error: 'the products of org ...'. */
+  readonly keyDescription: string;
+  readonly identitySpec: IdentitySpec;
+  /** The desired state (a change re-runs the apply hook). */
+  readonly state: Record<string, unknown>;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Validates, claims the key and renders the lifecycle of one resource construct. */
+export function renderResource(construct: Construct, r: ResourceRendering): Lifecycle {
+  const subject = `${r.type} '${construct.node.path}'`;
+  const problems = validateSpec(r.spec, { isUnresolved });
+  if (problems.length > 0) throw new SpecValidationError(subject, problems);
+  claimUniqueKey(construct, r.type, JSON.stringify(r.key), r.keyDescription);
+  const lifecycle = renderLifecycle(construct, {
+    rendering: r.connection.rendering,
+    hookCommand: r.connection.hookCommand,
+    key: r.key,
+    identitySpec: r.identitySpec,
+    configSpec: r.spec,
+    state: r.state,
+    dependsOn: r.dependsOn,
+    subject,
+  });
+  construct.node.defaultChild = lifecycle.config;
+  return lifecycle;
+}
