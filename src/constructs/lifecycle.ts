@@ -39,13 +39,26 @@ export function isUnresolved(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
+/** cdktf's marker for a string token inside a string (`${TfToken[TOKEN.12]}`), which cdktf renders itself. */
+const STRING_TOKEN_MARKER = /(\$\{TfToken\[[a-zA-Z0-9:._-]+\]\})/;
+
+/** `${` -> `$${` and `%{` -> `%%{`: how Terraform's JSON syntax spells them literally. */
+function escapeTemplateSyntax(literal: string): string {
+  return literal.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);
+}
+
 /**
- * Terraform reads `${` and `%{` in any string of its JSON syntax as a template; literal strings are escaped
- * so a value can never turn into an expression. Strings holding tokens are left for cdktf to render.
+ * Terraform reads `${` and `%{` in any string of its JSON syntax as a template; literal strings, and the
+ * literal parts of strings that also hold tokens, are escaped so a value can never turn into an
+ * expression. The tokens themselves are left for cdktf to render.
  */
 export function escapeLiterals<T>(value: T): T {
   if (typeof value === 'string') {
-    return (isUnresolved(value) ? value : value.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`)) as T;
+    if (!isUnresolved(value)) return escapeTemplateSyntax(value) as T;
+    return value
+      .split(STRING_TOKEN_MARKER)
+      .map((part, i) => (i % 2 === 1 ? part : escapeTemplateSyntax(part)))
+      .join('') as T;
   }
   if (Array.isArray(value)) return (isUnresolved(value) ? value : value.map(escapeLiterals)) as T;
   if (value !== null && typeof value === 'object') {

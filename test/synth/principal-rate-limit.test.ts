@@ -1,5 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { DataResource, Token } from 'cdktf';
+import { DataResource, TerraformVariable, Token } from 'cdktf';
 import { PrincipalRateLimit, SpecValidationError } from '../../src';
 import { cleanup, demoOktaOrg, errorOf, lifecycleOf, localExec, logicalId, newStack, synth } from './helpers';
 
@@ -135,5 +135,20 @@ describe('PrincipalRateLimit', () => {
     expect(lifecycleOf(synth(stack), 'Dev').identity.triggers_replace['org.orgUrl']).toBe(
       'https://acme-dev.okta.com',
     );
+  });
+
+  it('escapes the literal parts of a string that also holds a token, so they never become expressions', () => {
+    const stack = newStack();
+    const variable = new TerraformVariable(stack, 'suffix', { type: 'string' });
+    new PrincipalRateLimit(stack, 'Mixed', {
+      org: demoOktaOrg(stack),
+      principalId: `${variable.stringValue}x` + '${file("/etc/hostname")}%{ if true }',
+      principalType: 'SSWS_TOKEN',
+    });
+    const { identity, config } = lifecycleOf(synth(stack), 'Mixed');
+    const rendered = '${var.suffix}x$${file("/etc/hostname")}%%{ if true }';
+    expect(config.input.principalId).toBe(rendered);
+    expect(config.triggers_replace.key.principalId).toBe(rendered);
+    expect(identity.triggers_replace.principalId).toBe(rendered);
   });
 });
