@@ -109,14 +109,17 @@ export class AerialAccount extends Construct implements IAerialAccount {
     this.accountId = props.accountId;
     this.rendering = props.rendering ?? 'terraform_data';
     this.hookCommand = props.hookCommand;
+    // A bad environment is reported once, by the connection rules below.
     const problems: string[] = [];
-    if (!Object.hasOwn(AERIAL_ENVIRONMENTS, environment)) {
-      problems.push(`environment is ${JSON.stringify(environment)}; use 'production' or 'sandbox'`);
-    }
     const tokenUrl = this.tokenUrl(props, problems);
     this.spec = {
       accountId: props.accountId,
-      baseUrl: trimSlash(props.baseUrl ?? AERIAL_ENVIRONMENTS[environment] ?? AERIAL_ENVIRONMENTS.production),
+      baseUrl: trimSlash(
+        props.baseUrl ??
+          (Object.hasOwn(AERIAL_ENVIRONMENTS, environment)
+            ? AERIAL_ENVIRONMENTS[environment]
+            : AERIAL_ENVIRONMENTS.production),
+      ),
       tokenUrl: tokenUrl ?? '',
       clientId: props.clientId,
       privateKeyEnv: props.privateKeyEnv ?? ENV.aerialPrivateKey,

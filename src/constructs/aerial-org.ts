@@ -11,7 +11,7 @@ import {
 import type { IAerialAccount } from './aerial-account';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';
-import { renderResource } from './render-resource';
+import { renderResource, requireProps } from './render-resource';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
 export interface IAerialOrgRef {
@@ -97,6 +97,7 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
 
   constructor(scope: Construct, id: string, props: AerialOrgProps) {
     super(scope, id);
+    requireProps(this, 'AerialOrg', props, { account: 'the AerialAccount the org is linked to' });
     this.account = props.account;
     this.orgId = props.orgId;
     this.orgRef = orgRefOf(props);

@@ -9,7 +9,7 @@ import {
   type RemovalPolicy,
 } from '../spec';
 import type { IOktaOrg } from './okta-org';
-import { renderResource } from './render-resource';
+import { renderResource, requireProps } from './render-resource';
 
 /** Props of {@link PrincipalRateLimit}. */
 export interface PrincipalRateLimitProps {
@@ -48,6 +48,7 @@ export class PrincipalRateLimit extends Construct {
 
   constructor(scope: Construct, id: string, props: PrincipalRateLimitProps) {
     super(scope, id);
+    requireProps(this, 'PrincipalRateLimit', props, { org: 'the OktaOrg whose rate limits are shared' });
     const org = props.org.toSpec();
     const spec: PrincipalRateLimitSpec = {
       v: SPEC_VERSION,

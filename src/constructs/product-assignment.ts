@@ -9,7 +9,7 @@ import {
 import type { IAerialOrgRef } from './aerial-org';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';
-import { renderResource } from './render-resource';
+import { renderResource, requireProps } from './render-resource';
 
 /** Props of {@link ProductAssignment}. */
 export interface ProductAssignmentProps {
@@ -42,6 +42,10 @@ export class ProductAssignment extends Construct {
 
   constructor(scope: Construct, id: string, props: ProductAssignmentProps) {
     super(scope, id);
+    requireProps(this, 'ProductAssignment', props, {
+      org: 'the AerialOrg (or AerialOrg.fromOrgId(...)) whose products these are',
+      productIds: "the list of product ids to enable, e.g. ['P000052']",
+    });
     const account = props.org.account.toSpec();
     const spec: ProductAssignmentSpec = {
       v: SPEC_VERSION,

@@ -26,6 +26,28 @@ export interface ResourceRendering {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/**
+ * Throws one error naming every required construct prop that is missing, before anything reads from it
+ * (a plain JavaScript caller gets this, not "Cannot read properties of undefined").
+ */
+export function requireProps(
+  construct: Construct,
+  type: string,
+  props: object | undefined,
+  required: Record<string, string>,
+): void {
+  const given = (props ?? {}) as Record<string, unknown>;
+  const missing = Object.entries(required).filter(
+    ([name]) => given[name] === undefined || given[name] === null,
+  );
+  if (missing.length > 0) {
+    throw new SpecValidationError(
+      `${type} '${construct.node.path}'`,
+      missing.map(([name, what]) => `${name} is missing; pass ${what}`),
+    );
+  }
+}
+
 /** Validates, claims the key and renders the lifecycle of one resource construct. */
 export function renderResource(construct: Construct, r: ResourceRendering): Lifecycle {
   const subject = `${r.type} '${construct.node.path}'`;

@@ -66,8 +66,20 @@ interface Rule {
 /** A rule over the whole spec (relations between fields); returns zero or more messages. */
 type CrossRule = (spec: Record<string, unknown>, isUnresolved: (v: unknown) => boolean) => string[];
 
-/** Renders a value for a message: short, quoted, never huge. */
+/** A value pasted where an id or name belongs that looks like a key or token: never echoed. */
+function looksSecret(value: string): boolean {
+  return (
+    /-----BEGIN|PRIVATE KEY|"(kty|d)"\s*:/.test(value) ||
+    (value.length >= 40 && /^[A-Za-z0-9+/=_-]+$/.test(value))
+  );
+}
+
+/** Renders a value for a message: short, quoted, never huge, never a secret. */
 function show(value: unknown): string {
+  if (typeof value === 'number') return String(value); // NaN and Infinity, which JSON calls null
+  if (typeof value === 'string' && looksSecret(value)) {
+    return `(a value of ${value.length} characters that looks like a key or token, not shown)`;
+  }
   if (typeof value === 'string') {
     const text = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return `'${text}'`;
@@ -240,15 +252,23 @@ const orgRefRule: CrossRule = (spec, isUnresolved) => {
         },
         ...(ref.cell === undefined ? [] : [cellRule]),
       ]
-    : [
-        {
-          path: 'org.domain',
-          label: 'domain',
-          check: pattern(SPEC_PATTERNS.domain, 'a domain name', 'a host name like acme.okta.com'),
-        },
-        cellRule,
-      ];
+    : [{ path: 'org.domain', label: 'domain', check: oktaDomain }, cellRule];
   return runRules(spec, rules, isUnresolved);
+};
+
+/** The Okta domains an org's own domain ends with; the Aerial API finds orgs by the label before them. */
+export const OKTA_DOMAIN_SUFFIXES = ['okta.com', 'oktapreview.com', 'okta-emea.com'] as const;
+
+const oktaDomain: Check = (value, label) => {
+  const base = pattern(SPEC_PATTERNS.domain, 'a domain name', 'a host name like acme.okta.com')(value, label);
+  if (base) return base;
+  const domain = (value as string).toLowerCase();
+  const suffix = OKTA_DOMAIN_SUFFIXES.find((s) => domain.endsWith(`.${s}`));
+  if (suffix && !domain.slice(0, -suffix.length - 1).includes('.')) return undefined;
+  return (
+    `${label} ${show(value)} is not an org's Okta domain; the Aerial API finds orgs by their Okta subdomain, ` +
+    `so use '<subdomain>.okta.com' (or .oktapreview.com, .okta-emea.com), not a custom domain, or name the org by orgId`
+  );
 };
 
 const cellRule: Rule = {
@@ -315,7 +335,7 @@ const RULES: Record<string, KindRules> = {
     rules: [
       ...COMMON_RULES,
       ...aerialConnectionRules('account.'),
-      { path: 'requestDeletion', check: boolean },
+      { path: 'requestDeletion', label: 'requestDeletionOnDestroy', check: boolean },
     ],
     state: [{ path: 'status', check: oneOf(ORG_STATUSES) }],
     cross: [orgRefRule, requestDeletionRule],

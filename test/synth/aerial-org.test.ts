@@ -242,4 +242,13 @@ describe('AerialOrg', () => {
     const org = new AerialOrg(stack, 'Prod', { account: demoAccount(stack), orgId: ORG_ID });
     expect(org.node.defaultChild).toBe(org.configResource);
   });
+
+  it('names a missing account prop instead of failing on it', () => {
+    const stack = newStack();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a plain JavaScript caller
+    const err = errorOf(() => new AerialOrg(stack, 'NoAccount', { orgId: ORG_ID } as any));
+    expect(err.message).toBe(
+      "AerialOrg 'stack/NoAccount' is invalid:\n  - account is missing; pass the AerialAccount the org is linked to",
+    );
+  });
 });

@@ -88,6 +88,14 @@ describe('AerialAccount', () => {
     );
   });
 
+  it('reports a bad environment once', () => {
+    const stack = newStack();
+    const err = errorOf(() => demoAccount(stack, { environment: 'prod' as never }));
+    expect(err.message).toBe(
+      "AerialAccount 'stack/Account' is invalid:\n  - environment is 'prod'; use one of 'production', 'sandbox'",
+    );
+  });
+
   it('fails when both aerialOrgDomain and tokenUrl are set, or the domain is a url', () => {
     const stack = newStack();
     expect(

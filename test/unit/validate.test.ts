@@ -104,7 +104,7 @@ describe('validateSpec', () => {
         ],
         [aerialOrg, 'status', 'DELETED', "status is 'DELETED'; use one of 'ACTIVE', 'INACTIVE'"],
         [aerialOrg, 'removalPolicy', 'DELETE', "removalPolicy is 'DELETE'; use one of 'RETAIN', 'DESTROY'"],
-        [aerialOrg, 'requestDeletion', 'yes', "requestDeletion is 'yes'; use true or false"],
+        [aerialOrg, 'requestDeletion', 'yes', "requestDeletionOnDestroy is 'yes'; use true or false"],
         [
           aerialOrg,
           'account.maxConcurrency',
@@ -161,6 +161,39 @@ describe('validateSpec', () => {
           "productIds is 'P000052'; use a list of product ids like 'P000052'",
         ],
         [limit, 'defaultPercentage', 120, 'defaultPercentage is 120; use an integer from 1 to 100'],
+        [limit, 'defaultPercentage', NaN, 'defaultPercentage is NaN; use an integer from 1 to 100'],
+        [
+          limit,
+          'defaultConcurrencyPercentage',
+          Infinity,
+          'defaultConcurrencyPercentage is Infinity; use an integer from 1 to 100',
+        ],
+        [
+          assignment,
+          'org.domain',
+          'login.acme.com',
+          "domain 'login.acme.com' is not an org's Okta domain; the Aerial API finds orgs by their Okta subdomain, " +
+            "so use '<subdomain>.okta.com' (or .oktapreview.com, .okta-emea.com), not a custom domain, or name the org by orgId",
+        ],
+        [
+          assignment,
+          'org.domain',
+          'eu.acme.okta.com',
+          "domain 'eu.acme.okta.com' is not an org's Okta domain; the Aerial API finds orgs by their Okta subdomain, " +
+            "so use '<subdomain>.okta.com' (or .oktapreview.com, .okta-emea.com), not a custom domain, or name the org by orgId",
+        ],
+        [
+          aerialOrg,
+          'account.accountId',
+          '-----BEGIN PRIVATE KEY-----MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDUMN1Qp2HldXgQ',
+          'account.accountId (a value of 91 characters that looks like a key or token, not shown) is not an Aerial account id; expected 27 lowercase letters or digits',
+        ],
+        [
+          aerialOrg,
+          'account.clientId',
+          'MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQ+/==',
+          'account.clientId (a value of 54 characters that looks like a key or token, not shown) is not an OAuth client id; expected letters, digits, - or _ (e.g. 0oa...)',
+        ],
         [limit, 'defaultPercentage', 0, 'defaultPercentage is 0; use an integer from 1 to 100'],
         [
           limit,
