@@ -9,6 +9,9 @@ import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec
 import { isUnresolved, renderLifecycle, type Lifecycle, type Rendering } from './lifecycle';
 import { claimUniqueKey } from './unique-key';
 
+/** Largest spec a hook can receive: Linux refuses a larger environment string (MAX_ARG_STRLEN, 128 KiB). */
+export const SPEC_MAX_BYTES = 131_072 - 1024;
+
 /** What a resource construct passes to {@link renderResource}. */
 export interface ResourceRendering {
   /** The construct's class name, for messages: 'AerialOrg'. */
@@ -52,6 +55,13 @@ export function requireProps(
 export function renderResource(construct: Construct, r: ResourceRendering): Lifecycle {
   const subject = `${r.type} '${construct.node.path}'`;
   const problems = validateSpec(r.spec, { isUnresolved });
+  const size = Buffer.byteLength(JSON.stringify(r.spec));
+  if (size > SPEC_MAX_BYTES) {
+    problems.push(
+      `its spec is ${size} bytes; a hook receives it in one environment variable, which the OS limits to ` +
+        `${SPEC_MAX_BYTES} bytes (Linux: 128 KiB per variable): make it smaller, e.g. fewer product ids`,
+    );
+  }
   if (problems.length > 0) throw new SpecValidationError(subject, problems);
   claimUniqueKey(construct, r.type, JSON.stringify(r.key), r.keyDescription);
   const lifecycle = renderLifecycle(construct, {

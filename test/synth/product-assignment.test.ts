@@ -141,4 +141,14 @@ describe('ProductAssignment', () => {
     });
     expect(synth(stack)).toContain('B_Identity_');
   });
+
+  it('refuses at synth a spec too large for the environment variable a hook receives it in', () => {
+    const stack = newStack();
+    const org = AerialOrg.fromOrgId(stack, 'Big', demoAccount(stack), '00oDemoAcmeDev000001');
+    const productIds = Array.from({ length: 15000 }, (_, i) => `P${String(i).padStart(6, '0')}`);
+    const err = errorOf(() => new ProductAssignment(stack, 'TooMany', { org, productIds }));
+    expect(err.message).toMatch(
+      /^ProductAssignment 'stack\/TooMany' is invalid:\n {2}- its spec is \d+ bytes; a hook receives it in one environment variable, which the OS limits to 130048 bytes/,
+    );
+  });
 });
