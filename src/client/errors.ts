@@ -289,6 +289,8 @@ function hintFor(type: ErrorType, facts: ErrorFacts): string {
     case 'ConflictError':
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
     case 'NetworkError':
+      if (facts.code === 'ECONNLOST')
+        return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
     case 'TimeoutError':
       return facts.deadlineExceeded

@@ -372,6 +372,43 @@ describe('deploy agent (cross-process)', () => {
     expect(await agentPid(agentLocation().socket)).toBeGreaterThan(0);
   });
 
+  it('replaces an agent that takes connections but does not answer (SIGSTOP), with one warning', async () => {
+    const { c, socket, pid } = await clientWithAgent();
+    void c;
+    await closeClients();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const warnings: string[] = [];
+      const again = openAerialClient(aerialConnection(emu), { log: (l) => warnings.push(l) });
+      await expect(again.getAccount()).resolves.toMatchObject({ id: DEMO.accountId });
+      await expect(again.getOrg(DEMO.aerialOrgId)).resolves.toBeDefined();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /the deploy agent at \S+ did not answer within 5 s \(stopped or wedged\); starting a new one/,
+      );
+      const newPid = await agentPid(socket);
+      expect(newPid).toBeGreaterThan(0);
+      expect(newPid).not.toBe(pid);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // Resumed, the old agent sees its socket name taken by the new one and goes away.
+    await exited(pid, 15_000);
+  });
+
+  it('names a file that sits where the agent socket belongs, at once, and still completes the call', async () => {
+    const dir = newDir();
+    process.env.OKTA_AERIAL_AGENT_DIR = dir;
+    writeFileSync(agentLocation().socket, 'not a socket');
+    const warnings: string[] = [];
+    const c = openAerialClient(aerialConnection(emu), { log: (l) => warnings.push(l) });
+    await expect(c.getAccount()).resolves.toMatchObject({ id: DEMO.accountId });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /is a file, not the deploy agent's socket; remove it, or set OKTA_AERIAL_AGENT_DIR/,
+    );
+  });
+
   it('falls back in-process with one warning when the agent folder is not private', async () => {
     const dir = newDir();
     chmodSync(dir, 0o755);

@@ -116,6 +116,21 @@ describe('createOktaApiError', () => {
     ).toContain('op failed after 1 attempt: 503 HTTP 503.');
   });
 
+  it('says a POST cut off by a vanished deploy agent may have run, not that the network is down', () => {
+    const lost = createOktaApiError({
+      operation: 'linkOrg 00oX',
+      attempts: 1,
+      service: 'aerial',
+      code: 'ECONNLOST',
+      transportMessage: 'the deploy agent closed the connection',
+    });
+    expect(lost).toBeInstanceOf(NetworkError);
+    expect(lost.message).toContain(
+      'The deploy agent went away while the call was in flight, so it may have run',
+    );
+    expect(lost.message).not.toContain('Check network access');
+  });
+
   it('builds network, timeout and deadline errors', () => {
     const net = createOktaApiError({
       operation: 'getOrg x',

@@ -5,7 +5,7 @@
  * hook process does not pay for loading axios, axios-retry or jose.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { ClientLogger } from '../debug-log';
@@ -24,6 +24,11 @@ import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from '.
 
 /** How long a hook waits for a freshly started agent. */
 const START_WAIT_MS = 2_000;
+/**
+ * How long the first message to an agent may take. A live agent answers it at once (it only opens a
+ * client); one that does not is stopped (SIGSTOP) or wedged, and is replaced.
+ */
+const OPEN_TIMEOUT_MS = 5_000;
 /** A start marker older than this is stale (its starter died). */
 const SPAWN_LOCK_STALE_MS = 3_000;
 /** Environment passed to the agent: never the hook's secrets, only what reaching the API needs. */
@@ -37,6 +42,8 @@ class AgentLostError extends Error {}
  * answered that it is stopping. Safe to send again, whatever the method.
  */
 class AgentNotSentError extends Error {}
+/** A hook says once that it replaced a silent agent. */
+let warnedWedged = false;
 /** How many times one call may move to a restarted agent before this process calls the API itself. */
 const MAX_RENEWALS = 3;
 /** The agent is there but did not answer in time. */
@@ -105,6 +112,14 @@ export async function connectAgent(opts: ConnectOptions): Promise<AgentSession> 
   // Unix socket paths are limited to ~104 bytes (macOS) / 108 (Linux); say so instead of timing out.
   if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
     throw new Error(`the socket path ${path} is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder`);
+  // Something else at the socket's name would make every hook wait for nothing: say what it is at once.
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (found && !found.isSocket()) {
+    throw new Error(
+      `${path} is a ${found.isDirectory() ? 'folder' : 'file'}, not the deploy agent's socket; remove it, ` +
+        `or set OKTA_AERIAL_AGENT_DIR to another folder`,
+    );
+  }
   let socket = await tryConnect(path);
   if (!socket) {
     startAgent(dir, env);
@@ -116,7 +131,8 @@ export async function connectAgent(opts: ConnectOptions): Promise<AgentSession> 
   }
   if (!socket) throw new Error(`it did not answer on ${path} within ${START_WAIT_MS / 1000} s`);
   opts.log.debug(`using the deploy agent at ${path}`);
-  return new Session(socket, opts, () => connectAgent(opts));
+  const inode = lstatSync(path, { throwIfNoEntry: false })?.ino;
+  return new Session(socket, opts, () => connectAgent(opts), { path, inode });
 }
 
 /** A request without its id (the session numbers them). */
@@ -135,6 +151,8 @@ class Session implements AgentSession {
     private socket: Socket,
     private readonly opts: ConnectOptions,
     private readonly reconnect: () => Promise<AgentSession>,
+    /** The shared socket name and the file it named when this session connected. */
+    private readonly at: { readonly path: string; readonly inode?: number },
   ) {
     this.attach(socket);
   }
@@ -203,10 +221,11 @@ class Session implements AgentSession {
     if (this.opened.has(opened)) return;
     let r: AgentReply;
     try {
-      r = await this.request({ t: 'open', key, ref });
+      r = await this.request({ t: 'open', key, ref }, OPEN_TIMEOUT_MS);
     } catch (e) {
       // Only the open was written, never the call: a lost agent here is a call not sent.
       if (e instanceof AgentLostError) throw new AgentNotSentError(e.message);
+      if (e instanceof AgentSilentError) throw this.replaceWedged();
       throw e;
     }
     if (!r.ok) throw errorFromRecord(r.error);
@@ -219,6 +238,30 @@ class Session implements AgentSession {
       );
     }
     this.opened.add(opened);
+  }
+
+  /**
+   * The agent took the connection but does not answer (stopped, or wedged): free the shared socket name
+   * (only if it still names that agent's socket) so the renewal starts a new agent. The old agent, if it
+   * ever runs again, sees its name taken and takes no new call.
+   */
+  private replaceWedged(): Error {
+    this.lost = true;
+    this.socket.destroy();
+    try {
+      if (this.at.inode !== undefined && lstatSync(this.at.path).ino === this.at.inode)
+        unlinkSync(this.at.path);
+    } catch {
+      // already replaced by another hook
+    }
+    if (!warnedWedged) {
+      warnedWedged = true;
+      this.opts.log.warn(
+        `warning: the deploy agent at ${this.at.path} did not answer within ${OPEN_TIMEOUT_MS / 1000} s ` +
+          '(stopped or wedged); starting a new one',
+      );
+    }
+    return new AgentNotSentError('the deploy agent did not answer; replaced');
   }
 
   get isLost(): boolean {
