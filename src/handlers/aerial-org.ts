@@ -3,6 +3,7 @@
  * Destroy per removal policy: RETAIN does nothing; DESTROY sets the org INACTIVE and, if asked,
  * requests its deletion (sandbox or partner accounts only).
  */
+import { OktaApiError } from '../client/errors';
 import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../spec';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
@@ -64,7 +65,26 @@ export async function destroyAerialOrg(
     ctx.log(`org ${org.id} is already INACTIVE`);
   }
   if (spec.requestDeletion) {
-    await client.requestDeletion(org.id);
+    try {
+      await client.requestDeletion(org.id);
+    } catch (err) {
+      throw deletionRefused(org.id, err);
+    }
     ctx.log(`org ${org.id} deletion requested`);
   }
+}
+
+/**
+ * A 403 to a deletion request is about the account, not (only) a scope: Okta deletes orgs only in the
+ * Aerial sandbox or for Okta Partner Program accounts. Say that, what was already done, and the way out.
+ */
+function deletionRefused(orgId: string, err: unknown): unknown {
+  if (!(err instanceof OktaApiError) || err.status !== 403) return err;
+  const said = [err.errorCode, err.errorSummary, ...err.causes].filter(Boolean).join(': ');
+  return new Error(
+    `Okta refused to delete org ${orgId} (403 ${said}). The org is INACTIVE; that part is done and is not ` +
+      'repeated. Okta deletes orgs only in the Aerial sandbox or for Okta Partner Program accounts (with the ' +
+      'okta.accounts.manage scope): if this account is neither, set requestDeletionOnDestroy to false (and ' +
+      'partnerAccount to false), deploy, then destroy again',
+  );
 }

@@ -126,6 +126,28 @@ describe('AerialOrg handlers', () => {
   });
 });
 
+describe('a deletion request Okta refuses (not a sandbox or partner account)', () => {
+  it('says why, keeps the deactivation, and does not repeat it on a re-run', async () => {
+    // The stack claims a partner account; Okta (the emulator's account is not one) refuses with 403.
+    const spec = orgSpec({
+      account: { ...account(), partnerAccount: true },
+      org: { orgId: '00oDemoAcmeStage0001' },
+      requestDeletion: true,
+    });
+    await applyAerialOrg(spec, ctx);
+    emu.reset();
+    const refused =
+      /^Okta refused to delete org 00oDemoAcmeStage0001 \(403 E0000006: .*\)\. The org is INACTIVE; that part is done and is not repeated\. Okta deletes orgs only in the Aerial sandbox or for Okta Partner Program accounts .*set requestDeletionOnDestroy to false/;
+    await expect(destroyAerialOrg(spec, ctx)).rejects.toThrow(refused);
+    expect(writes()).toEqual(['aerial.setStatus', 'aerial.deletionRequest']); // the request was refused
+    emu.reset();
+    // The re-run does not deactivate again: it only asks again, and is refused with the same words.
+    await expect(destroyAerialOrg(spec, ctx)).rejects.toThrow(refused);
+    expect(writes()).toEqual(['aerial.deletionRequest']);
+    await expect(destroyAerialOrg(spec, ctx)).rejects.not.toThrow(/Grant the scope/);
+  });
+});
+
 describe('ProductAssignment handlers', () => {
   const spec = (productIds: string[]): ProductAssignmentSpec => ({
     v: 1,
