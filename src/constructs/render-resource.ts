@@ -7,7 +7,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec } from '../spec';
 import { isUnresolved, renderLifecycle, type Lifecycle, type Rendering } from './lifecycle';
-import { claimUniqueKey } from './unique-key';
+import { canonicalKey, claimUniqueKey } from './unique-key';
 
 /** Largest spec a hook can receive: Linux refuses a larger environment string (MAX_ARG_STRLEN, 128 KiB). */
 export const SPEC_MAX_BYTES = 131_072 - 1024;
@@ -63,7 +63,7 @@ export function renderResource(construct: Construct, r: ResourceRendering): Life
     );
   }
   if (problems.length > 0) throw new SpecValidationError(subject, problems);
-  claimUniqueKey(construct, r.type, JSON.stringify(r.key), r.keyDescription);
+  claimUniqueKey(construct, r.type, canonicalKey(r.key), r.keyDescription);
   const lifecycle = renderLifecycle(construct, {
     rendering: r.connection.rendering,
     hookCommand: r.connection.hookCommand,

@@ -1,4 +1,5 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
+import { isLoopbackHost } from '../spec';
 import type { IConstruct } from 'constructs';
 
 const claims = new WeakMap<TerraformStack, Map<string, string>>();
@@ -24,4 +25,32 @@ export function claimUniqueKey(construct: IConstruct, subject: string, key: stri
     );
   }
   stackClaims.set(claim, construct.node.path);
+}
+
+/**
+ * The natural key as it names the remote object, for duplicate detection: spellings of one object become
+ * one claim. A domain names an org whatever the cell; an org URL is compared by scheme, host and path with
+ * default ports dropped, and every loopback name (127.x, ::1, localhost) is one host. Values from other
+ * resources (tokens) are compared as written: only the deploy can tell what they name.
+ */
+export function canonicalKey(key: Record<string, string>): string {
+  const out: Record<string, string> = {};
+  for (const [path, value] of Object.entries(key)) {
+    if (path === 'org.cell' && 'org.domain' in key) continue;
+    if (Token.isUnresolved(value)) out[path] = value;
+    else if (path === 'org.domain') out[path] = value.toLowerCase();
+    else if (path === 'org.orgUrl') out[path] = canonicalUrl(value);
+    else out[path] = value;
+  }
+  return JSON.stringify(out);
+}
+
+function canonicalUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    const host = isLoopbackHost(url.hostname) ? 'loopback' : url.hostname.toLowerCase();
+    return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return value; // not a URL: validation reports it
+  }
 }

@@ -150,6 +150,15 @@ describe('AerialOrg', () => {
     );
   });
 
+  it('refuses one domain named with two cells: a domain names one org', () => {
+    const stack = newStack();
+    const account = demoAccount(stack);
+    new AerialOrg(stack, 'Ok1', { account, domain: 'acme.okta.com', cell: 'ok1' });
+    expect(
+      errorOf(() => new AerialOrg(stack, 'Ok2', { account, domain: 'acme.okta.com', cell: 'ok2' })).message,
+    ).toMatch(/^AerialOrg 'stack\/Ok2' and AerialOrg 'stack\/Ok1' both manage org acme\.okta\.com/);
+  });
+
   it('refuses a deletion request for an org named by domain', () => {
     const stack = newStack();
     const err = errorOf(

@@ -124,6 +124,23 @@ describe('PrincipalRateLimit', () => {
     );
   });
 
+  it.each([
+    ['https://acme-prod.okta.com', 'https://acme-prod.okta.com:443'],
+    ['https://acme-prod.okta.com', 'https://ACME-PROD.okta.com/'],
+    ['http://127.0.0.1:8787/orgs/x', 'http://localhost:8787/orgs/x'],
+  ])('refuses one rate limit named through two spellings of its org URL (%s, %s)', (first, second) => {
+    const stack = newStack();
+    const props = { principalId: '00TDemoCiToken000001', principalType: 'SSWS_TOKEN' as const };
+    new PrincipalRateLimit(stack, 'One', { org: demoOktaOrg(stack, { orgUrl: first }, 'A'), ...props });
+    const err = errorOf(
+      () =>
+        new PrincipalRateLimit(stack, 'Two', { org: demoOktaOrg(stack, { orgUrl: second }, 'B'), ...props }),
+    );
+    expect(err.message).toMatch(
+      /^PrincipalRateLimit 'stack\/Two' and PrincipalRateLimit 'stack\/One' both manage the rate limit of principal 00TDemoCiToken000001 in /,
+    );
+  });
+
   it('allows one principal id in two orgs', () => {
     const stack = newStack();
     const props = { principalId: '00TDemoCiToken000001', principalType: 'SSWS_TOKEN' as const };
