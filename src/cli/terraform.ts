@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** terraform could not be run, or answered with an error; the message says which command and why. */
@@ -89,6 +90,26 @@ export class Terraform {
     return stateResources(JSON.parse(json) as ShowJson);
   }
 
+  /**
+   * The plan of the next deploy (`terraform plan -out`, then `show -json` of the saved plan), or of
+   * `terraform destroy` with `destroy`. The saved plan can hold values of other resources, so it is written
+   * into a private temporary folder (0700) and removed afterwards, whatever happens. Never applies anything.
+   */
+  async savedPlan(opts: { destroy?: boolean; lockTimeout?: string } = {}): Promise<PlanJson> {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-aerial-plan-'));
+    try {
+      const file = path.join(tmp, 'tfplan');
+      const args = ['plan', `-out=${file}`, '-input=false', '-no-color'];
+      args.push(`-lock-timeout=${opts.lockTimeout ?? '60s'}`);
+      if (opts.destroy) args.push('-destroy');
+      await this.must(args, opts.destroy ? 'planning the destroy' : 'planning the next deploy');
+      const json = await this.must(['show', '-json', '-no-color', file], 'reading the saved plan');
+      return JSON.parse(json) as PlanJson;
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
   /** Marks resources for replacement in the next plan (`terraform taint`; one state lock each). */
   async taint(addresses: readonly string[]): Promise<void> {
     for (const address of addresses) {
@@ -118,4 +139,35 @@ export function stateResources(doc: ShowJson): Map<string, StateResource> {
   };
   visit(doc.values?.root_module);
   return out;
+}
+
+/** What Terraform plans for one resource instance: `["no-op"]`, `["create"]`, `["delete", "create"]`, ... */
+export type PlanAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget';
+
+/** One entry of a saved plan's `resource_changes` (the fields `okta-aerial plan` reads). */
+export interface PlanResourceChange {
+  readonly address: string;
+  readonly mode?: string;
+  readonly type: string;
+  readonly name?: string;
+  /** Set on a deposed object (left over from a create_before_destroy); its address is shared. */
+  readonly deposed?: string;
+  readonly change: {
+    readonly actions: readonly PlanAction[];
+    readonly before?: Record<string, unknown> | null;
+    readonly after?: Record<string, unknown> | null;
+    /** Mirrors `after`: `true` where a value is known only after apply. */
+    readonly after_unknown?: unknown;
+  };
+  /** Why, e.g. `replace_because_tainted`, `delete_because_no_resource_config`. */
+  readonly action_reason?: string;
+}
+
+/** The JSON of `terraform show -json <saved plan>` (the fields `okta-aerial plan` reads). */
+export interface PlanJson {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly PlanResourceChange[];
+  readonly prior_state?: ShowJson;
+  readonly errored?: boolean;
 }
