@@ -9,7 +9,6 @@ import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import {
   App,
-  DataResource,
   Fn,
   TerraformProvider,
   TerraformStack,
@@ -20,6 +19,7 @@ import {
 } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV, type IdentitySpec, type ResourceSpec } from '../spec';
+import { TerraformData } from './terraform-data';
 
 /** Which Terraform resource type carries the lifecycle hooks. */
 export type Rendering = 'terraform_data' | 'null_resource';
@@ -181,14 +181,14 @@ const TERRAFORM_DATA: RenderingAdapter = {
   destroyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.output)}' }),
   applyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.input)}' }),
   identity: (scope, options, hook) =>
-    new DataResource(scope, 'Identity', {
+    new TerraformData(scope, 'Identity', {
       triggersReplace: escapeLiterals(options.key),
       input: escapeLiterals(options.identitySpec),
       dependsOn: options.dependsOn,
       provisioners: [hook],
     }),
   config: (scope, options, identity, hook) =>
-    new DataResource(scope, 'Config', {
+    new TerraformData(scope, 'Config', {
       triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
       input: escapeLiterals(options.configSpec),
       dependsOn: [identity],
