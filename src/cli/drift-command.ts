@@ -59,6 +59,9 @@ async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   try {
     const session = await openStackSession(opts, env);
+    // Started first: the reads that need no value from the state run while the state loads.
+    const reading = session.drift();
+    reading.catch(() => undefined);
     if ((await session.state()).size === 0) {
       // The first run of a pipeline: nothing is deployed, so nothing can have drifted.
       if (opts.repair) {
@@ -72,7 +75,7 @@ async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
           `points at another state); deploy the stack first ('cdktf deploy'), then run 'okta-aerial drift'`,
       );
     }
-    const entries = await session.drift();
+    const entries = await reading;
     const drifted = entries.filter((e) => e.status === 'drifted' || e.status === 'missing');
     let repaired: string[] = [];
     if (opts.repair) {

@@ -29,8 +29,7 @@ export async function openStackSession(
   const terraform = new Terraform(stack.dir, env);
   const reader = new LiveReader(openHandlerContext(env, () => undefined));
   let loaded: Promise<Map<string, StateResource>> | undefined;
-  const state = (): Promise<Map<string, StateResource>> =>
-    (loaded ??= terraform.ensureInit().then(() => terraform.state()));
+  const state = (): Promise<Map<string, StateResource>> => (loaded ??= terraform.state(stack.localStateFile));
   return {
     stack,
     terraform,

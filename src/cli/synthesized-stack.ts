@@ -32,6 +32,8 @@ export interface SynthesizedStack {
   /** Absolute path of the stack's Terraform working directory. */
   readonly dir: string;
   readonly constructs: readonly StackConstruct[];
+  /** The local backend's state file (absolute), when the stack keeps its state locally. */
+  readonly localStateFile?: string;
 }
 
 interface Manifest {
@@ -55,12 +57,30 @@ export function loadSynthesizedStack(appDir: string, stackName?: string): Synthe
   const entry = manifest.stacks[name];
   const config = JSON.parse(fs.readFileSync(path.join(appDir, entry.synthesizedStackPath), 'utf8')) as {
     resource?: Record<string, Record<string, TfResource>>;
+    terraform?: { backend?: Record<string, { path?: string; workspace_dir?: string }> };
   };
+  const dir = path.resolve(appDir, entry.workingDirectory);
   return {
     name,
-    dir: path.resolve(appDir, entry.workingDirectory),
+    dir,
     constructs: findConstructs(config.resource ?? {}),
+    localStateFile: localStateFile(dir, config.terraform?.backend),
   };
+}
+
+/**
+ * The state file of a local backend (Terraform's default when no backend is configured), in the default
+ * workspace; undefined for any other backend or workspace, whose state only Terraform can read.
+ */
+function localStateFile(
+  dir: string,
+  backend: Record<string, { path?: string; workspace_dir?: string }> | undefined,
+): string | undefined {
+  const workspace = process.env.TF_WORKSPACE;
+  if (workspace && workspace !== 'default') return undefined;
+  if (!backend || Object.keys(backend).length === 0) return path.join(dir, 'terraform.tfstate');
+  if (Object.keys(backend).length !== 1 || !backend.local) return undefined;
+  return path.resolve(dir, backend.local.path ?? 'terraform.tfstate');
 }
 
 function pickStack(names: string[], wanted: string | undefined, appDir: string): string {

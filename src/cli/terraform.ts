@@ -84,10 +84,27 @@ export class Terraform {
     await this.must(['init', '-input=false', '-no-color'], 'initializing the stack folder to read its state');
   }
 
-  /** Every resource instance in the current state, by address (empty when nothing was deployed yet). */
-  async state(): Promise<Map<string, StateResource>> {
-    const json = await this.must(['show', '-json', '-no-color'], 'reading the Terraform state');
-    return stateResources(JSON.parse(json) as ShowJson);
+  /**
+   * Every resource instance in the current state, by address (empty when nothing was deployed yet).
+   * `terraform state pull` reads it from any backend (it is the raw state, and much faster than
+   * `show -json` on a large one); a local backend's file is read directly, with no init and no lock.
+   */
+  async state(localStateFile?: string): Promise<Map<string, StateResource>> {
+    if (localStateFile !== undefined) {
+      let raw: string;
+      try {
+        raw = fs.readFileSync(localStateFile, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+        throw new TerraformError(
+          `cannot read the Terraform state ${localStateFile}: ${(e as Error).message}`,
+        );
+      }
+      return rawStateResources(raw.trim() ? (JSON.parse(raw) as RawState) : {});
+    }
+    await this.ensureInit();
+    const json = await this.must(['state', 'pull'], 'reading the Terraform state');
+    return rawStateResources(json.trim() ? (JSON.parse(json) as RawState) : {});
   }
 
   /**
@@ -112,6 +129,7 @@ export class Terraform {
 
   /** Marks resources for replacement in the next plan (`terraform taint`; one state lock each). */
   async taint(addresses: readonly string[]): Promise<void> {
+    if (addresses.length > 0) await this.ensureInit();
     for (const address of addresses) {
       await this.must(['taint', '-no-color', '-allow-missing', address], `marking ${address} for repair`);
     }
@@ -128,16 +146,43 @@ export interface ShowJson {
   values?: { root_module?: ShowModule };
 }
 
-/** The resource instances of a `show -json` document, by address. */
-export function stateResources(doc: ShowJson): Map<string, StateResource> {
+/** Terraform's state file (format version 4), as `terraform state pull` prints it. */
+export interface RawState {
+  version?: number;
+  resources?: Array<{
+    module?: string;
+    mode?: string;
+    type: string;
+    name: string;
+    instances?: Array<{ index_key?: string | number; status?: string; attributes?: Record<string, unknown> }>;
+  }>;
+}
+
+/** Attributes of `dynamic` type are stored as `{ value, type }`; terraform_data's are. */
+const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = {
+  terraform_data: ['input', 'output', 'triggers_replace'],
+};
+
+/** The resource instances of a raw state, by address, with values as `show -json` would give them. */
+export function rawStateResources(state: RawState): Map<string, StateResource> {
+  if (state.version !== undefined && state.version !== 4) {
+    throw new TerraformError(
+      `the Terraform state has format version ${state.version}; this version of okta-aerial reads version 4 (Terraform 1.x)`,
+    );
+  }
   const out = new Map<string, StateResource>();
-  const visit = (m: ShowModule | undefined): void => {
-    for (const r of m?.resources ?? []) {
-      out.set(r.address, { address: r.address, values: r.values ?? {}, tainted: r.tainted === true });
+  for (const r of state.resources ?? []) {
+    const base = `${r.module ? `${r.module}.` : ''}${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`;
+    for (const i of r.instances ?? []) {
+      const address = i.index_key === undefined ? base : `${base}[${JSON.stringify(i.index_key)}]`;
+      const values: Record<string, unknown> = { ...(i.attributes ?? {}) };
+      for (const name of DYNAMIC_ATTRIBUTES[r.type] ?? []) {
+        const v = values[name] as { value?: unknown } | null | undefined;
+        if (v !== null && typeof v === 'object' && 'value' in v) values[name] = v.value;
+      }
+      out.set(address, { address, values, tainted: i.status === 'tainted' });
     }
-    for (const c of m?.child_modules ?? []) visit(c);
-  };
-  visit(doc.values?.root_module);
+  }
   return out;
 }
 

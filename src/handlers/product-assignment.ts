@@ -19,9 +19,12 @@ export async function readProductAssignment(
   spec: ProductAssignmentSpec,
   live: LiveReader,
 ): Promise<ProductAssignmentState | undefined> {
+  // Named by id, the products are read while the org listing (which says whether it is linked) runs.
+  const early = 'orgId' in spec.org ? live.enabledProducts(spec.account, spec.org.orgId) : undefined;
+  early?.catch(() => undefined);
   const org = await live.org(spec.account, spec.org);
   if (!org) return undefined;
-  const products = await live.enabledProducts(spec.account, org.id);
+  const products = await (early ?? live.enabledProducts(spec.account, org.id));
   return { productIds: [...new Set(products.map((p) => p.id))].sort() };
 }
 

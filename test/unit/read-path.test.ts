@@ -2,7 +2,7 @@
 import { isTemplate, unescapeLiteral } from '../../src/cli/synthesized-stack';
 import { resolveDeployed } from '../../src/cli/drift';
 import type { StackConstruct } from '../../src/cli/synthesized-stack';
-import type { StateResource } from '../../src/cli/terraform';
+import { rawStateResources, type StateResource } from '../../src/cli/terraform';
 import { desiredState, diffState } from '../../src/handlers/read';
 import type { PrincipalRateLimitSpec } from '../../src/spec';
 
@@ -110,5 +110,54 @@ describe('desired vs live', () => {
     expect(diffState(desired, { defaultPercentage: 77, defaultConcurrencyPercentage: 30 })).toEqual([
       { field: 'defaultPercentage', desired: 40, live: 77 },
     ]);
+  });
+});
+
+describe('rawStateResources', () => {
+  it('gives each instance by address, dynamic values unwrapped, taints marked', () => {
+    const state = rawStateResources({
+      version: 4,
+      resources: [
+        {
+          mode: 'managed',
+          type: 'terraform_data',
+          name: 'Ci_Config_1',
+          instances: [
+            {
+              status: 'tainted',
+              attributes: {
+                id: 'x',
+                input: { value: { kind: 'principal-rate-limit' }, type: ['object', {}] },
+              },
+            },
+          ],
+        },
+        {
+          module: 'module.m',
+          mode: 'managed',
+          type: 'null_resource',
+          name: 'n',
+          instances: [{ index_key: 0, attributes: { triggers: { key: '{}' } } }],
+        },
+        { mode: 'data', type: 'okta_app', name: 'a', instances: [{ attributes: { id: '0oa1' } }] },
+      ],
+    });
+    expect([...state.keys()]).toEqual([
+      'terraform_data.Ci_Config_1',
+      'module.m.null_resource.n[0]',
+      'data.okta_app.a',
+    ]);
+    expect(state.get('terraform_data.Ci_Config_1')).toEqual({
+      address: 'terraform_data.Ci_Config_1',
+      values: { id: 'x', input: { kind: 'principal-rate-limit' } },
+      tainted: true,
+    });
+    expect(state.get('module.m.null_resource.n[0]')?.values.triggers).toEqual({ key: '{}' });
+  });
+
+  it('refuses a state format it does not know, naming it', () => {
+    expect(() => rawStateResources({ version: 3 })).toThrow(
+      /format version 3; this version of okta-aerial reads version 4/,
+    );
   });
 });
