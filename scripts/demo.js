@@ -2,8 +2,9 @@
 'use strict';
 /**
  * `npm run demo`: starts the local emulator (state kept in .okta-aerial/), deploys examples/multi-org with the
- * real `cdktf deploy` against it, prints the resulting state of the account, and says how to change or
- * destroy it. `npm run demo -- destroy` runs `cdktf destroy` the same way; `-- reset` forgets all demo state.
+ * real `cdktf deploy` against it, prints the resulting state of the account, says how to change or
+ * destroy it, and ends with `okta-aerial show` (the same account, read through the Okta APIs).
+ * `npm run demo -- destroy` runs `cdktf destroy` the same way; `-- reset` forgets all demo state.
  * Every child process is spawned without a shell; nothing from the stack reaches a command line.
  */
 const { spawn } = require('node:child_process');
@@ -110,6 +111,40 @@ function printState(state, credentials) {
   }
 }
 
+/**
+ * `okta-aerial show` against the emulator: the account as read through the Okta APIs (what `npx okta-aerial
+ * show` prints for a real account), with the rate limits of every linked org (one SSWS token per org, named
+ * by {LABEL} as the emulator's credentials name them).
+ */
+function runShow(state, env) {
+  const orgUrls = (state.orgs || [])
+    .filter((o) => o.linkedAccountId === env.OKTA_AERIAL_ACCOUNT_ID && !o.deleted)
+    .flatMap((o) => ['--org-url', o.url]);
+  const args = [
+    path.join(ROOT, 'bin/okta-aerial.js'),
+    'show',
+    '--account-id',
+    env.OKTA_AERIAL_ACCOUNT_ID,
+    '--base-url',
+    env.OKTA_AERIAL_BASE_URL,
+    '--token-url',
+    env.OKTA_AERIAL_TOKEN_URL,
+    '--client-id',
+    env.OKTA_AERIAL_CLIENT_ID,
+    ...orgUrls,
+    '--api-token-env',
+    'OKTA_API_TOKEN_{LABEL}',
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
+    child.on('error', (err) => {
+      process.stderr.write(`demo: cannot run okta-aerial show (${err.message})\n`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(signal ? 1 : code));
+  });
+}
+
 async function main() {
   const action = process.argv[2] || 'deploy';
   if (!ACTIONS.includes(action)) {
@@ -146,7 +181,8 @@ async function main() {
       );
       return code || 1;
     }
-    printState(await getJson(`${url}/__admin/state`), credentials);
+    const state = await getJson(`${url}/__admin/state`);
+    printState(state, credentials);
     say('\nNext:');
     say(
       '  change: edit examples/multi-org/stack.js (products, statuses, percentages), then `npm run demo` again',
@@ -157,7 +193,8 @@ async function main() {
     say(
       `           then, in another shell: eval "$(npx okta-aerial emulator credentials --url http://127.0.0.1:${PORT})"`,
     );
-    return 0;
+    say('\nThe account as `okta-aerial show` reads it through the Okta APIs:\n');
+    return await runShow(state, env);
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
