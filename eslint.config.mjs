@@ -2,6 +2,38 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The dependency direction of design.md, enforced: each folder of src/ may not import the layers listed for
+ * it (relative paths or package names). okta-api holds the wire types, the only thing the client and the
+ * emulator share; the hook side (cli, handlers, client) never loads cdktf or constructs.
+ */
+const FORBIDDEN = {
+  'src/okta-api': ['contract', 'constructs', 'client', 'handlers', 'cli', 'emulator', 'cdktf', 'cdktn'],
+  'src/contract': ['constructs', 'client', 'handlers', 'cli', 'emulator', 'cdktf', 'cdktn'],
+  'src/constructs': ['client', 'handlers', 'cli', 'emulator'],
+  'src/client': ['contract', 'constructs', 'handlers', 'cli', 'emulator', 'cdktf', 'cdktn'],
+  'src/emulator': ['contract', 'constructs', 'client', 'handlers', 'cli', 'cdktf', 'cdktn'],
+  'src/handlers': ['constructs', 'cli', 'emulator', 'cdktf', 'cdktn'],
+  'src/cli': ['constructs', 'cdktf', 'cdktn'],
+};
+
+const boundaries = Object.entries(FORBIDDEN).map(([folder, layers]) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: layers.map((layer) => ({
+          group: [layer, `**/${layer}`, `**/${layer}/**`, `${layer}/**`],
+          message: `${folder} must not depend on ${layer} (design.md: the pieces, and which way they depend).`,
+          // The CLI may name the construct props' types (import's code generation); types cost nothing at run time.
+          allowTypeImports: folder === 'src/cli',
+        })),
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: ['lib/**', 'node_modules/**', 'coverage/**', '**/cdktf.out/**', '**/.terraform/**', '**/*.d.ts'],
@@ -20,6 +52,7 @@ export default tseslint.config(
     files: ['src/cli/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...boundaries,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

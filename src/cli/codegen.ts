@@ -19,7 +19,7 @@ import {
   type PrincipalRateLimitEntity,
   type PrincipalType,
   type Product,
-} from '../spec';
+} from '../contract';
 import { orgUrlSubdomain, type AccountPropsJson, type OrgPropsJson } from './connection-flags';
 import { cmp, type Estate } from './estate';
 

@@ -18,11 +18,9 @@ import {
   type AerialEnvironment,
   type OrgAuthSpec,
   type OrgConnectionSpec,
-} from '../spec';
+} from '../contract';
+import { CONNECTION_DEFAULTS } from '../common';
 import { CliUsageError } from './output';
-
-/** The same defaults as the constructs (CONNECTION_DEFAULTS in src/constructs/connection.ts; a unit test checks). */
-export const FLAG_CONNECTION_DEFAULTS = { maxConcurrency: 10, retryDeadlineMs: 300_000 } as const;
 
 /** What `{LABEL}` in an environment variable name flag stands for. */
 export const LABEL_PLACEHOLDER = '{LABEL}';
@@ -258,8 +256,8 @@ function accountFromFlags(values: ConnectionFlagValues, problems: string[]): Con
     privateKeyEnv: props.privateKeyEnv!,
     keyIdEnv: props.keyIdEnv,
     dpop: props.dpop ?? false,
-    maxConcurrency: FLAG_CONNECTION_DEFAULTS.maxConcurrency,
-    deadlineMs: FLAG_CONNECTION_DEFAULTS.retryDeadlineMs,
+    maxConcurrency: CONNECTION_DEFAULTS.maxConcurrency,
+    deadlineMs: CONNECTION_DEFAULTS.retryDeadlineMs,
     environment: env,
     partnerAccount: false,
   };
@@ -345,8 +343,8 @@ function orgsFromFlags(values: ConnectionFlagValues, problems: string[]): OrgFla
     const spec: OrgConnectionSpec = {
       orgUrl,
       auth,
-      maxConcurrency: FLAG_CONNECTION_DEFAULTS.maxConcurrency,
-      deadlineMs: FLAG_CONNECTION_DEFAULTS.retryDeadlineMs,
+      maxConcurrency: CONNECTION_DEFAULTS.maxConcurrency,
+      deadlineMs: CONNECTION_DEFAULTS.retryDeadlineMs,
     };
     const orgProblems = validateOrgConnection(spec).map((p) => inFlagTerms(p, ORG_FLAG_NAMES));
     // The derived token URL is only wrong when --org-url is; say it once, in terms of --org-url.

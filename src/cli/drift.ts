@@ -4,7 +4,7 @@
  * Read-only. `okta-aerial drift`, `drift --repair` and `okta-aerial plan` are views over `detectDrift`.
  */
 import type { FieldDrift, LiveReader, ResourceState } from '../handlers';
-import type { ResourceKind, ResourceSpec } from '../spec';
+import type { ResourceKind, ResourceSpec } from '../contract';
 import type { StackConstruct } from './synthesized-stack';
 import type { StateResource } from './terraform';
 

@@ -13,7 +13,7 @@ import {
   type OrgConnectionSpec,
   type PrincipalRateLimitEntity,
   type Product,
-} from '../spec';
+} from '../contract';
 import { orgUrlSubdomain } from './connection-flags';
 
 /** A linked org and the products enabled in it. */

@@ -3,7 +3,7 @@
  * read from the environment by name at run time. Loads the client only when a command needs it.
  */
 import type { HandlerContext } from '../handlers/context';
-import type { AerialConnectionSpec, OrgConnectionSpec } from '../spec';
+import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
 
 /** A HandlerContext whose clients log to stderr and whose action lines go to `log`. */
 export function openHandlerContext(env: NodeJS.ProcessEnv, log: (line: string) => void): HandlerContext {

@@ -4,7 +4,7 @@
  * name. Prints one line per action; on failure prints what failed and what to do, and exits non-zero.
  */
 import type { HookAction } from '../handlers/context';
-import { ENV } from '../spec';
+import { ENV } from '../contract';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';

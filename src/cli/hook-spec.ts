@@ -3,9 +3,9 @@
  * with null_resource the destroy-time hook gets the literal part there and the natural key (which may hold
  * values Terraform resolved from other resources) as `{ "dotted.path": "value" }` in OKTA_AERIAL_SPEC_KEY.
  */
-import { ENV } from '../spec';
+import { ENV } from '../contract';
 import type { HookSpec } from '../handlers/dispatch';
-import { assertValidSpec } from '../spec/validate';
+import { assertValidSpec } from '../contract/validate';
 import { CliUsageError } from './output';
 
 function parseJson(raw: string, name: string): unknown {

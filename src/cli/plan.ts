@@ -16,7 +16,7 @@
  * into one entry per construct. Nothing here does I/O.
  */
 import type { FieldDrift, ResourceState } from '../handlers/read';
-import type { OrgRefSpec, RemovalPolicy, ResourceKind, ResourceSpec } from '../spec';
+import type { OrgRefSpec, RemovalPolicy, ResourceKind, ResourceSpec } from '../contract';
 import type { DriftEntry } from './drift';
 import type { StackConstruct } from './synthesized-stack';
 import type { PlanAction, PlanJson, PlanResourceChange } from './terraform';

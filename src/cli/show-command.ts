@@ -4,7 +4,7 @@
  * with --org-url; as tables, or one JSON document with --json. Reads through the shared client; never writes.
  */
 import { parseArgs } from 'node:util';
-import type { PrincipalRateLimitEntity, Product } from '../spec';
+import type { PrincipalRateLimitEntity, Product } from '../contract';
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ResourceKind, ResourceSpec } from '../spec';
+import type { ResourceKind, ResourceSpec } from '../contract';
 import { CliUsageError } from './output';
 
 const KINDS: readonly ResourceKind[] = ['aerial-org', 'product-assignment', 'principal-rate-limit'];

@@ -9,7 +9,7 @@ import {
   type Org,
   type OrgStatus,
   type Product,
-} from '../spec/api-types';
+} from '../okta-api';
 import { ApiClientBase, paginate } from './operations';
 import type { Executor } from './types';
 

@@ -4,6 +4,7 @@
  * concurrency limiter, which is per environment and account whatever credentials are used.
  */
 import { createHash } from 'node:crypto';
+import { isLoopbackHost } from '../common';
 import type { ConnectionRef } from './types';
 
 /** A connection that cannot work as given (bad URL, missing value). */
@@ -19,8 +20,6 @@ export const DEFAULT_MAX_CONCURRENCY = 10;
 /** Default deadline of one operation, retries included. */
 export const DEFAULT_DEADLINE_MS = 120_000;
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
 /** Parses a URL and requires https, except for loopback hosts (the emulator). */
 export function checkUrl(value: string, what: string): URL {
   let url: URL;
@@ -32,7 +31,7 @@ export function checkUrl(value: string, what: string): URL {
     );
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   throw new ConnectionConfigError(
     `${what} '${url.origin}' must use https (plain http is allowed only for loopback hosts such as 127.0.0.1, ::1 and localhost, e.g. the emulator)`,
   );

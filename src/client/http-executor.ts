@@ -19,7 +19,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
-import { SCOPES } from '../spec/api-types';
+import { SCOPES } from '../okta-api';
 import { OAuthAuthorizer, orgAuthorizer, type AuthEnvironment, type Authorizer, type PostForm } from './auth';
 import {
   baseUrlOf,

@@ -25,4 +25,4 @@ export type {
   PrincipalRateLimitEntity,
   PrincipalType,
   Product,
-} from '../spec/api-types';
+} from '../okta-api';

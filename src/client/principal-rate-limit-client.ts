@@ -2,7 +2,7 @@
  * The Principal Rate Limits API of one org (okta-api.md §2). Describes each call and hands it to an
  * executor; owns no HTTP code.
  */
-import { SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../spec/api-types';
+import { SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../okta-api';
 import { ApiClientBase, paginate } from './operations';
 import type { Executor } from './types';
 

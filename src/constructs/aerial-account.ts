@@ -7,7 +7,7 @@ import {
   validateAerialConnection,
   type AerialConnectionSpec,
   type AerialEnvironment,
-} from '../spec';
+} from '../contract';
 import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
 import { isUnresolved, type Rendering } from './lifecycle';
 

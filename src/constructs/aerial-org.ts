@@ -7,7 +7,7 @@ import {
   type OrgRefSpec,
   type OrgStatus,
   type RemovalPolicy,
-} from '../spec';
+} from '../contract';
 import type { IAerialAccount } from './aerial-account';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';

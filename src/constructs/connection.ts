@@ -1,11 +1,10 @@
 /**
  * Helpers shared by the constructs that are not part of the public API (index.ts does not export them).
  */
-import type { OrgRefSpec } from '../spec';
+import type { OrgRefSpec } from '../contract';
 import { RENDERINGS, isUnresolved, type Rendering } from './lifecycle';
 
-/** Defaults of AerialAccount and OktaOrg. */
-export const CONNECTION_DEFAULTS = { maxConcurrency: 10, retryDeadlineMs: 300_000 } as const;
+export { CONNECTION_DEFAULTS } from '../common';
 
 /** Checks the props that are not part of the spec: rendering and hookCommand. */
 export function checkRendering(rendering: unknown, hookCommand: unknown): string[] {

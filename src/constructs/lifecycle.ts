@@ -18,7 +18,7 @@ import {
   type TerraformResource,
 } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
-import { ENV, type IdentitySpec, type ResourceSpec } from '../spec';
+import { ENV, type IdentitySpec, type ResourceSpec } from '../contract';
 import { TerraformData } from './terraform-data';
 
 /** Which Terraform resource type carries the lifecycle hooks. */

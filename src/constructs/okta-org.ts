@@ -5,7 +5,7 @@ import {
   validateOrgConnection,
   type OrgAuthSpec,
   type OrgConnectionSpec,
-} from '../spec';
+} from '../contract';
 import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
 import { isUnresolved, type Rendering } from './lifecycle';
 

@@ -7,7 +7,7 @@ import {
   type PrincipalRateLimitSpec,
   type PrincipalType,
   type RemovalPolicy,
-} from '../spec';
+} from '../contract';
 import type { IOktaOrg } from './okta-org';
 import { renderResource, requireProps } from './render-resource';
 

@@ -5,7 +5,7 @@ import {
   type ProductAssignmentIdentitySpec,
   type ProductAssignmentSpec,
   type RemovalPolicy,
-} from '../spec';
+} from '../contract';
 import type { IAerialOrgRef } from './aerial-org';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';

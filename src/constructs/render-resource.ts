@@ -5,7 +5,7 @@
  */
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec } from '../spec';
+import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec } from '../contract';
 import { isUnresolved, renderLifecycle, type Lifecycle, type Rendering } from './lifecycle';
 import { canonicalKey, claimUniqueKey } from './unique-key';
 

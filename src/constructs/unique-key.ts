@@ -1,5 +1,5 @@
 import { TerraformStack, Token } from 'cdktf';
-import { isLoopbackHost } from '../spec';
+import { isLoopbackHost } from '../contract';
 import type { IConstruct } from 'constructs';
 
 const claims = new WeakMap<TerraformStack, Map<string, string>>();

@@ -2,7 +2,7 @@
  * The Aerial API (okta-api.md 1.6) under `/aerial/{environment}/{accountId}/api/v1/...`.
  * UNCONFIRMED behaviour follows okta-api.md's inferences; each such choice is marked "Inference".
  */
-import { ORG_STATUSES, SCOPES, type Org, type OrgStatus } from '../spec/api-types';
+import { ORG_STATUSES, SCOPES, type Org, type OrgStatus } from '../okta-api';
 import { authenticate, requireScope } from './auth';
 import { jsonBody, jsonObject } from './body';
 import type { EmulatorCore, HandlerResult, RequestContext } from './core';

@@ -3,7 +3,7 @@
  * modules receive it; the server composes them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AerialEnvironment } from '../spec/api-types';
+import type { AerialEnvironment } from '../okta-api';
 import { seededRandom } from './faults';
 import type { AccountState, EmulatorState, OrgState, TokenState } from './state';
 import type { EmulatorStats, FaultConfig, RequestLogEntry } from './types';

@@ -1,6 +1,6 @@
 /** Okta error objects (okta-api.md 3.1) and OAuth error bodies, thrown by handlers and rendered by the server. */
 import { randomBytes } from 'node:crypto';
-import type { OktaErrorBody } from '../spec/api-types';
+import type { OktaErrorBody } from '../okta-api';
 
 /** A response in Okta's error shape; every rendering gets a fresh errorId. */
 export class OktaError extends Error {

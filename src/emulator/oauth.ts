@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { SCOPES } from '../spec/api-types';
+import { SCOPES } from '../okta-api';
 import { htuCandidates } from './auth';
 import type { EmulatorCore, HandlerResult, RequestContext } from './core';
 import { DpopProofError, SIGNING_ALGS, currentNonce, nonceValid, sha256b64u, verifyDpopProof } from './dpop';

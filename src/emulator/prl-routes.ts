@@ -2,12 +2,7 @@
  * Principal Rate Limits API of each emulated org (okta-api.md 2) under `/orgs/{subdomain}/api/v1/...`.
  * Auth: SSWS API token of the org, or an OAuth token from the org's own token endpoint.
  */
-import {
-  PRINCIPAL_TYPES,
-  SCOPES,
-  type PrincipalRateLimitEntity,
-  type PrincipalType,
-} from '../spec/api-types';
+import { PRINCIPAL_TYPES, SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../okta-api';
 import { authenticate, requireScope, type Caller } from './auth';
 import { jsonObject } from './body';
 import type { EmulatorCore, HandlerResult, RequestContext } from './core';

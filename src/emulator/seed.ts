@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PRINCIPAL_TYPES, SCOPES } from '../spec/api-types';
+import { PRINCIPAL_TYPES, SCOPES } from '../okta-api';
 import type { EmulatorSeed, SeedOrg } from './types';
 import type { EmulatorState, KeyState, OrgState } from './state';
 

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AerialEnvironment } from '../spec/api-types';
+import type { AerialEnvironment } from '../okta-api';
 import { handleAdmin } from './admin-routes';
 import * as aerial from './aerial-routes';
 import * as consent from './consent-routes';

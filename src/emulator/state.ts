@@ -1,5 +1,5 @@
 /** The emulator's in-memory model: what a seed becomes and what `--state` persists. */
-import type { AerialEnvironment, OrgStatus, PrincipalType, Product } from '../spec/api-types';
+import type { AerialEnvironment, OrgStatus, PrincipalType, Product } from '../okta-api';
 
 /** An Aerial account. */
 export interface AccountState {

@@ -2,7 +2,7 @@
  * Public types of the local Okta emulator: options, the running handle, stats, log entries, faults and
  * the seed format. Others code against these; change them only additively.
  */
-import type { AerialEnvironment, PrincipalType } from '../spec/api-types';
+import type { AerialEnvironment, PrincipalType } from '../okta-api';
 
 /** Options of {@link startEmulator}. All optional. */
 export interface EmulatorOptions {

@@ -4,7 +4,7 @@
  * requests its deletion (sandbox or partner accounts only).
  */
 import { OktaApiError } from '../client/errors';
-import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../spec';
+import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../contract';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
 import { describeOrgRef, findLinkedOrg } from './org-ref';

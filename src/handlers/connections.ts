@@ -3,7 +3,7 @@
  * holding the secret values, read from the environment of the hook process at deploy time.
  */
 import type { AerialConnection, OrgConnection } from '../client';
-import type { AerialConnectionSpec, OrgConnectionSpec } from '../spec';
+import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
 
 /** A credential named in the spec is missing from the environment of the deploy. */
 export class MissingCredentialError extends Error {

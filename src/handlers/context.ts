@@ -3,7 +3,7 @@
  * environment at deploy time) and a logger that writes one line per action to the Terraform log.
  */
 import type { AerialClient, PrincipalRateLimitClient } from '../client';
-import type { AerialConnectionSpec, OrgConnectionSpec } from '../spec';
+import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
 
 export interface HandlerContext {
   /** The shared client for an Aerial account. */

@@ -1,5 +1,5 @@
 /** Routes a spec and an action to its handler. */
-import type { IdentitySpec, ResourceSpec } from '../spec';
+import type { IdentitySpec, ResourceSpec } from '../contract';
 import { applyAerialOrg, destroyAerialOrg } from './aerial-org';
 import type { HandlerContext, HookAction } from './context';
 import { applyPrincipalRateLimit, destroyPrincipalRateLimit } from './principal-rate-limit';

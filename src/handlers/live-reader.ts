@@ -14,7 +14,7 @@ import type {
   PrincipalRateLimitEntity,
   PrincipalType,
   Product,
-} from '../spec';
+} from '../contract';
 
 /** Largest page Okta serves for each listing (okta-api.md 1.4 and 2.2). */
 export const ORG_PAGE_SIZE = 100;

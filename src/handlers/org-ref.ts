@@ -1,6 +1,6 @@
 /** Finding an org of an account by its reference in a spec (an id, or a domain before it is linked). */
 import { isNotFound, type AerialClient } from '../client';
-import type { Org, OrgRefSpec } from '../spec';
+import type { Org, OrgRefSpec } from '../contract';
 
 /** Human-readable form of an org reference, for log lines and errors. */
 export function describeOrgRef(ref: OrgRefSpec): string {

@@ -7,7 +7,7 @@ import {
   type PrincipalRateLimitEntity,
   type PrincipalRateLimitIdentitySpec,
   type PrincipalRateLimitSpec,
-} from '../spec';
+} from '../contract';
 
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';

@@ -4,7 +4,7 @@
  * anything else that is enabled.
  */
 import type { AerialClient } from '../client';
-import type { ProductAssignmentIdentitySpec, ProductAssignmentSpec } from '../spec';
+import type { ProductAssignmentIdentitySpec, ProductAssignmentSpec } from '../contract';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
 import { describeOrgRef, findLinkedOrg } from './org-ref';

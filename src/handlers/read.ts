@@ -2,7 +2,7 @@
  * The read side of every handler: the desired state a spec declares, the live state read back in the same
  * shape, and the fields where they differ. `drift`, `plan` and the repair step are views over these.
  */
-import type { ResourceSpec } from '../spec';
+import type { ResourceSpec } from '../contract';
 import { readAerialOrg } from './aerial-org';
 import type { LiveReader } from './live-reader';
 import { readPrincipalRateLimit } from './principal-rate-limit';

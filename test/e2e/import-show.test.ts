@@ -19,7 +19,7 @@ import {
   type RunningEmulator,
   type SeedOrg,
 } from '../../src/emulator';
-import { SCOPES } from '../../src/spec';
+import { SCOPES } from '../../src/contract';
 import { secretValues, writes } from './fixtures';
 import { E2eProject, REPO_ROOT, baseEnv, run } from './harness';
 

@@ -12,7 +12,7 @@ import {
   ProductAssignment,
 } from '../../src/constructs';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import type { RemovalPolicy } from '../../src/spec';
+import type { RemovalPolicy } from '../../src/contract';
 import { ORGS, PRINCIPALS, limitOf, remoteOrgs, secretValues, writes } from './fixtures';
 import { E2eProject, allFiles, type RunResult } from './harness';
 

@@ -20,7 +20,7 @@ import type {
   OrgConnectionSpec,
   PrincipalRateLimitIdentitySpec,
   ProductAssignmentSpec,
-} from '../../src/spec';
+} from '../../src/contract';
 
 let emu: RunningEmulator;
 let creds: Record<string, string>;

@@ -18,14 +18,11 @@ function newestSource(dir: string): number {
 
 /**
  * The examples are plain JavaScript on top of lib/ (what `cdktf synth` runs), so their tests need a lib/
- * built from the current sources: builds it when it is missing or older than src/constructs or src/spec.
+ * built from the current sources: builds it when it is missing or older than any source file in src/.
  */
 export function ensureBuilt(): void {
   const built = path.join(ROOT, 'lib/constructs/index.js');
-  const stale =
-    !fs.existsSync(built) ||
-    fs.statSync(built).mtimeMs <
-      Math.max(newestSource(path.join(ROOT, 'src/constructs')), newestSource(path.join(ROOT, 'src/spec')));
+  const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestSource(path.join(ROOT, 'src'));
   if (stale) {
     try {
       execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {

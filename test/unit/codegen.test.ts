@@ -17,7 +17,6 @@ import {
   type CodegenInput,
 } from '../../src/cli/codegen';
 import {
-  FLAG_CONNECTION_DEFAULTS,
   connectionsFromFlags,
   orgUrlLabel,
   orgUrlSubdomain,
@@ -27,9 +26,8 @@ import {
 import { matchOrgUrl, type Estate, type EstateOrg } from '../../src/cli/estate';
 import { CliUsageError } from '../../src/cli/output';
 import { AerialAccount, OktaOrg } from '../../src/constructs';
-import { CONNECTION_DEFAULTS } from '../../src/constructs/connection';
 import { MissingCredentialError } from '../../src/handlers/connections';
-import type { Org, PrincipalRateLimitEntity } from '../../src/spec';
+import type { Org, PrincipalRateLimitEntity } from '../../src/contract';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const ACCOUNT = '0227demoaerialaccount000001';
@@ -344,7 +342,6 @@ describe('connection flags', () => {
   const root = (): Construct => new Construct(undefined as unknown as Construct, 'root');
 
   it('renders exactly the spec the constructs render for the same props', () => {
-    expect(FLAG_CONNECTION_DEFAULTS).toEqual(CONNECTION_DEFAULTS);
     for (const flags of [
       accountFlags({ dpop: true, 'key-id-env': 'MY_KID' }),
       {

@@ -22,7 +22,7 @@ import type {
   PrincipalRateLimitSpec,
   ProductAssignmentSpec,
   ResourceSpec,
-} from '../../src/spec';
+} from '../../src/contract';
 import { ACCOUNT_SPEC } from './spec-fixtures';
 
 const PROD = '00oDemoAcmeProd00001';

@@ -4,7 +4,7 @@ import { resolveDeployed } from '../../src/cli/drift';
 import type { StackConstruct } from '../../src/cli/synthesized-stack';
 import { rawStateResources, type StateResource } from '../../src/cli/terraform';
 import { desiredState, diffState } from '../../src/handlers/read';
-import type { PrincipalRateLimitSpec } from '../../src/spec';
+import type { PrincipalRateLimitSpec } from '../../src/contract';
 
 describe('Terraform templates in synthesized strings', () => {
   it.each([

@@ -1,5 +1,5 @@
 /** Valid specs the unit tests start from and vary one value at a time. */
-import type { AerialConnectionSpec } from '../../src/spec';
+import type { AerialConnectionSpec } from '../../src/contract';
 
 /** The demo production account's connection, as a construct renders it. */
 export const ACCOUNT_SPEC: AerialConnectionSpec = {

@@ -10,7 +10,7 @@ import {
   type OrgConnectionSpec,
   type PrincipalRateLimitSpec,
   type ProductAssignmentSpec,
-} from '../../src/spec';
+} from '../../src/contract';
 import { ACCOUNT_SPEC } from './spec-fixtures';
 
 const account: AerialConnectionSpec = ACCOUNT_SPEC;

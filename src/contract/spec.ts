@@ -3,7 +3,7 @@
  * from OKTA_AERIAL_SPEC. It holds natural keys, desired state, where the API is, and the *names* of
  * environment variables holding credentials — never their values.
  */
-import type { AerialEnvironment, OrgStatus, PrincipalType } from './api-types';
+import type { AerialEnvironment, OrgStatus, PrincipalType } from '../okta-api';
 
 export const SPEC_VERSION = 1;
 

@@ -3,8 +3,10 @@
  * cdktf: constructs run it at synth (skipping unresolved tokens), the hook runs it again at deploy time
  * once Terraform has resolved them.
  */
-import { AERIAL_ENVIRONMENTS, ORG_STATUSES, PRINCIPAL_TYPES } from './api-types';
-import { ENV_NAME_PATTERN } from './env';
+import { AERIAL_ENVIRONMENTS, ORG_STATUSES, PRINCIPAL_TYPES } from '../okta-api';
+import { ENV_NAME_PATTERN, isLoopbackHost } from '../common';
+
+export { isLoopbackHost };
 import { REMOVAL_POLICIES, SPEC_VERSION } from './spec';
 import type { IdentitySpec, ResourceSpec } from './spec';
 
@@ -124,13 +126,6 @@ const envName: Check = (value, label) =>
     ? undefined
     : `${label} is not an environment variable name (got a ${typeof value}${typeof value === 'string' ? ` of ${value.length} characters` : ''}); ` +
       'pass the name of the variable that holds the secret (letters, digits, underscores), never the secret itself';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts plain http is allowed for. */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
 
 const url: Check = (value, label) => {
   const fix = 'use an https url (http only for 127.0.0.1, ::1 or localhost)';

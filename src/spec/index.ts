@@ -1,4 +1,0 @@
-export * from './api-types';
-export * from './env';
-export * from './spec';
-export * from './validate';
