@@ -220,7 +220,7 @@ describe('deploying a stack with the real terraform', () => {
 
   it('leaves the remote object alone when a construct is removed from the code', async () => {
     await deploy({ ...V3, withEu: false });
-    expect(last.output).toContain('0 added, 0 changed, 6 destroyed'); // Eu and EuProducts: 3 resources each
+    expect(last.output).toContain('0 added, 0 changed, 4 destroyed'); // Eu and EuProducts: 2 lifecycle resources each
     expect(emu.stats().totalRequests).toBe(0);
     const orgs = await remoteOrgs(emu);
     expect(orgs[ORGS.eu]).toMatchObject({ linkedAccountId: creds.OKTA_AERIAL_ACCOUNT_ID, status: 'ACTIVE' });

@@ -96,6 +96,7 @@ describe('a deploy of hundreds of resources', () => {
       expect(repair.output).toMatch(/^repair: /m);
       expect(repair.code).toBe(0);
       emu.reset();
+      await project.init(creds); // as 'cdktf deploy' does in the fresh checkout
       const second = await project.apply(creds, ['-parallelism=20']);
       if (second.code !== 0) throw new Error(second.output.slice(-4000));
       expect(await converged()).toEqual([]);
