@@ -3,7 +3,8 @@
  * (detached, stdio closed); running it by hand is for debugging (`--verbose` prints its life cycle).
  */
 import { resolve } from 'node:path';
-import { parseFlags } from './output';
+import { ENV } from '../common';
+import { numberOption, parseOptions } from './output';
 
 const USAGE = `usage: okta-aerial agent [--dir DIR] [--idle-ms N] [--verbose]
 
@@ -20,13 +21,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     process.stdout.write(USAGE);
     return 0;
   }
-  const { flags } = parseFlags(argv, { dir: 'string', 'idle-ms': 'number', verbose: 'boolean' });
+  const { values: flags } = parseOptions('agent', {
+    args: argv,
+    options: { dir: { type: 'string' }, 'idle-ms': { type: 'string' }, verbose: { type: 'boolean' } },
+    strict: true,
+  });
   const { agentDir } = await import('../client/agent/paths');
   const { startAgentServer, AgentAlreadyRunningError } = await import('../client/agent/agent-server');
-  const envIdle = Number(env.OKTA_AERIAL_AGENT_IDLE_MS);
+  const envIdle = Number(env[ENV.agentIdleMs]);
   const idleMs =
-    (flags['idle-ms'] as number | undefined) ?? (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : 60_000);
-  const given = flags.dir as string | undefined;
+    numberOption(flags['idle-ms'], 'idle-ms', 1) ??
+    (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : 60_000);
+  const given = flags.dir;
   const dir = given !== undefined ? resolve(given) : agentDir(env);
   const log = flags.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   try {

@@ -8,11 +8,10 @@
  * re-applied and `cdktf deploy` runs their idempotent apply. The marks live in the state, so this works on a
  * fresh pipeline checkout, and a successful deploy clears them.
  */
-import { parseArgs } from 'node:util';
 import { formatValue as fmt } from '../handlers/read';
 import type { DriftEntry } from './drift';
 import { closeHandlerContexts } from './handler-context';
-import { CliUsageError } from './output';
+import { parseOptions, usageErrorsExit1 } from './output';
 import { openStackSession } from './stack-session';
 
 const USAGE = `usage: okta-aerial drift [--app DIR] [--stack NAME] [--json] [--repair]
@@ -40,15 +39,8 @@ const STATUS_WORDS: Record<DriftEntry['status'], string> = {
 };
 
 /** Entry point of `okta-aerial drift`. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  try {
-    return await drift(argv, env);
-  } catch (err) {
-    // Exit 2 means "drift found" here, so a usage error exits 1 like every other error.
-    if (!(err instanceof CliUsageError)) throw err;
-    process.stderr.write(`okta-aerial: ${err.message}\n`);
-    return 1;
-  }
+export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return usageErrorsExit1(() => drift(argv, env));
 }
 
 async function drift(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -104,23 +96,18 @@ export function parseDriftArgs(argv: string[]): {
   repair: boolean;
   help: boolean;
 } {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        app: { type: 'string', default: 'cdktf.out' },
-        stack: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        repair: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    return values as ReturnType<typeof parseDriftArgs>;
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseOptions('drift', {
+    args: argv,
+    options: {
+      app: { type: 'string', default: 'cdktf.out' },
+      stack: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      repair: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  return values;
 }
 
 /** Counts per status, for the summary line and --json. */

@@ -2,7 +2,8 @@
  * `okta-aerial emulator`: runs the local Okta emulator in the foreground, and
  * `okta-aerial emulator credentials`: prints the environment variables that point a stack at it.
  */
-import { CliUsageError, parseFlags } from './output';
+import { ENV } from '../common';
+import { CliUsageError, numberOption, parseOptions } from './output';
 
 const USAGE = `usage: okta-aerial emulator [options]
        okta-aerial emulator credentials [--url URL] [--json]
@@ -38,22 +39,25 @@ export async function run(argv: string[]): Promise<number | void> {
     return 0;
   }
   if (argv[0] === 'credentials') return credentials(argv.slice(1));
-  const { flags, positional } = parseFlags(argv, {
-    port: 'number',
-    host: 'string',
-    seed: 'string',
-    state: 'string',
-    'latency-ms': 'number',
-    'jitter-ms': 'number',
-    faults: 'string',
-    'random-seed': 'number',
-    'token-ttl': 'number',
-    concurrency: 'number',
-    'org-concurrency': 'number',
-    'rate-limit': 'number',
-    quiet: 'boolean',
+  const { values: flags } = parseOptions('emulator', {
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      state: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'jitter-ms': { type: 'string' },
+      faults: { type: 'string' },
+      'random-seed': { type: 'string' },
+      'token-ttl': { type: 'string' },
+      concurrency: { type: 'string' },
+      'org-concurrency': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    strict: true,
   });
-  if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}' (see --help)`);
   let faults: unknown;
   if (flags.faults !== undefined) {
     try {
@@ -62,12 +66,8 @@ export async function run(argv: string[]): Promise<number | void> {
       throw new CliUsageError(`--faults needs JSON, e.g. '{"rate429":0.1}'`);
     }
   }
-  const positive = (name: string, min: number): number | undefined => {
-    const v = flags[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || v < min) throw new CliUsageError(`--${name} must be a number >= ${min}`);
-    return v;
-  };
+  const positive = (name: keyof typeof flags, min: number): number | undefined =>
+    numberOption(flags[name] as string | undefined, name, min);
   // Loaded lazily so `--help` and `credentials` stay fast.
   const { startEmulator } = await import('../emulator');
   const { normalizeFaults } = await import('../emulator/faults');
@@ -79,18 +79,18 @@ export async function run(argv: string[]): Promise<number | void> {
   }
   const emulator = await startEmulator({
     port: positive('port', 0),
-    host: flags.host as string | undefined,
-    seed: flags.seed as string | undefined,
-    statePath: flags.state as string | undefined,
+    host: flags.host,
+    seed: flags.seed,
+    statePath: flags.state,
     latencyMs: positive('latency-ms', 0),
     jitterMs: positive('jitter-ms', 0),
     faults: faultConfig,
-    randomSeed: flags['random-seed'] as number | undefined,
+    randomSeed: numberOption(flags['random-seed'], 'random-seed', Number.MIN_SAFE_INTEGER),
     tokenTtlSeconds: positive('token-ttl', 1),
     aerialConcurrency: positive('concurrency', 1),
     orgConcurrency: positive('org-concurrency', 1),
     rateLimitPerMinute: positive('rate-limit', 1),
-    quiet: flags.quiet === true,
+    quiet: flags.quiet,
   });
   // Handlers go in before the ready line: a supervisor may signal the moment it reads it, and a signal
   // landing between the write and the handler would kill the process without saving state.
@@ -117,9 +117,12 @@ export async function run(argv: string[]): Promise<number | void> {
 }
 
 async function credentials(argv: string[]): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { url: 'string', json: 'boolean' });
-  if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}' (see --help)`);
-  const base = String(flags.url ?? process.env.OKTA_AERIAL_EMULATOR_URL ?? 'http://127.0.0.1:8787').replace(
+  const { values: flags } = parseOptions('emulator', {
+    args: argv,
+    options: { url: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const base = String(flags.url ?? process.env[ENV.emulatorUrl] ?? 'http://127.0.0.1:8787').replace(
     /\/+$/,
     '',
   );

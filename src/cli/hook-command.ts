@@ -11,8 +11,20 @@ import { parseHookSpec } from './hook-spec';
 
 const ACTIONS: readonly HookAction[] = ['apply', 'destroy'];
 
+const USAGE = `usage: okta-aerial hook apply|destroy
+
+Runs one lifecycle hook. Terraform runs it from the local-exec provisioners of the stack's lifecycle
+resources, with the construct's spec in ${ENV.spec} (never on the command line); credentials are read from
+the environment variables the spec names. Prints one line per action; exits non-zero, saying what failed
+and what to do, when an API call fails. Not meant to be run by hand.
+`;
+
 /** Entry point of `okta-aerial hook`. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const action = argv[0] as HookAction;
   if (!ACTIONS.includes(action) || argv.length !== 1) {
     throw new CliUsageError(

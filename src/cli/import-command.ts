@@ -6,7 +6,6 @@
  * construct in sync. Never writes to Okta; never writes a secret (only environment variable names).
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { planImport, renderJson, renderTypeScript, type ImportPlan } from './codegen';
 import {
   CONNECTION_OPTIONS,
@@ -16,7 +15,7 @@ import {
 } from './connection-flags';
 import { readEstate } from './estate';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
-import { CliUsageError } from './output';
+import { CliUsageError, parseOptions } from './output';
 
 export const IMPORT_USAGE = `usage: okta-aerial import --account-id ID --client-id ID (--aerial-org-domain DOMAIN | --token-url URL)
          [--environment production|sandbox | --base-url URL] [--private-key-env NAME] [--key-id-env NAME]
@@ -99,23 +98,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
 
 /** Parses and checks the flags that are not connection flags; every problem is a usage error. */
 export function parseImportArgs(argv: string[]): ImportArgs {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        ...CONNECTION_OPTIONS,
-        out: { type: 'string' },
-        format: { type: 'string', default: 'ts' },
-        stack: { type: 'string', default: 'okta' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message} (see okta-aerial import --help)`);
-  }
+  const { values } = parseOptions('import', {
+    args: argv,
+    options: {
+      ...CONNECTION_OPTIONS,
+      out: { type: 'string' },
+      format: { type: 'string', default: 'ts' },
+      stack: { type: 'string', default: 'okta' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
   const format = values.format as string;
   if (format !== 'ts' && format !== 'json') {
     throw new CliUsageError(`--format is '${format}'; use 'ts' (a cdktf app in TypeScript) or 'json'`);

@@ -4,7 +4,8 @@
  */
 import { CliUsageError, reportAndExit } from './output';
 
-const USAGE = `usage: okta-aerial <command> [options]
+const USAGE = `usage: okta-aerial <command> [options]     (okta-aerial <command> --help for its options)
+       okta-aerial --version
 
 commands:
   emulator [options]        run the local Okta Aerial emulator (okta-aerial emulator --help)
@@ -32,6 +33,13 @@ const COMMANDS: Record<string, () => Command> = {
 /** Runs the CLI with the given arguments (without `node` and the script path). */
 export function main(argv: string[]): void {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    // version.ts reads package.json only: no client, no cdktf.
+    process.stdout.write(
+      `${(require('../client/version') as typeof import('../client/version')).PACKAGE_VERSION}\n`,
+    );
+    return;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     process.exitCode = name ? 0 : 2;

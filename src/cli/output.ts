@@ -1,4 +1,5 @@
-/** Shared CLI helpers: usage errors and last-resort error reporting (never prints a secret). */
+/** Shared CLI helpers: argument parsing, usage errors and last-resort error reporting (never prints a secret). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A mistake in how the command was called; printed without a stack trace, exit code 2. */
 export class CliUsageError extends Error {
@@ -23,36 +24,41 @@ export function reportAndExit(err: unknown): void {
   process.exitCode = 1;
 }
 
-/** Minimal `--flag value` / `--flag=value` / `--switch` parser; unknown flags are a usage error. */
-export function parseFlags(
-  argv: string[],
-  spec: Record<string, 'string' | 'number' | 'boolean'>,
-): { flags: Record<string, string | number | boolean>; positional: string[] } {
-  const flags: Record<string, string | number | boolean> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const type = spec[name];
-    if (!type) throw new CliUsageError(`unknown option '--${name}'`);
-    if (type === 'boolean') {
-      flags[name] = eq === -1 ? true : arg.slice(eq + 1) !== 'false';
-      continue;
-    }
-    const raw = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (raw === undefined) throw new CliUsageError(`option '--${name}' needs a value`);
-    if (type === 'number') {
-      const n = Number(raw);
-      if (!Number.isFinite(n)) throw new CliUsageError(`option '--${name}' needs a number, got '${raw}'`);
-      flags[name] = n;
-    } else {
-      flags[name] = raw;
-    }
+/**
+ * Parses a command's arguments with `node:util` parseArgs (strict: unknown flags and missing values are
+ * refused); any problem is a usage error that names the command's --help.
+ */
+export function parseOptions<T extends ParseArgsConfig>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new CliUsageError(`${(err as Error).message} (see 'okta-aerial ${command} --help')`);
   }
-  return { flags, positional };
+}
+
+/** A numeric option: undefined when absent, else a finite number of at least `min` (or a usage error). */
+export function numberOption(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min) {
+    throw new CliUsageError(`--${name} is '${value}'; use a number of at least ${min}`);
+  }
+  return n;
+}
+
+/**
+ * For commands whose exit code 2 carries news (drift found, changes planned): a usage error is printed
+ * like any other and exits 1, so 2 keeps one meaning.
+ */
+export async function usageErrorsExit1(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    process.stderr.write(`okta-aerial: ${err.message}\n`);
+    return 1;
+  }
 }

@@ -4,12 +4,11 @@
  * (`terraform plan -out` + `show -json`) plus the drift found and the live objects read back. Never writes
  * to Okta and never applies anything; the saved plan lives in a private temporary folder and is removed.
  */
-import { parseArgs } from 'node:util';
 import type { ResourceState } from '../handlers/read';
 import { readLive } from '../handlers/read';
 import type { LiveReader } from '../handlers/live-reader';
 import { closeHandlerContexts } from './handler-context';
-import { CliUsageError } from './output';
+import { parseOptions, usageErrorsExit1 } from './output';
 import { analyzePlan, describePlan, formatPlan, hasChanges, type LiveRead, type LiveStates } from './plan';
 import { openStackSession } from './stack-session';
 
@@ -54,15 +53,9 @@ export interface PlanOptions {
 }
 
 /** Entry point of `okta-aerial plan`. */
-export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  try {
-    return await plan(argv, env);
-  } catch (err) {
-    // Exit 2 means "changes" with --detailed-exitcode, so a usage error exits 1 like every other error.
-    if (!(err instanceof CliUsageError)) throw err;
-    process.stderr.write(`okta-aerial: ${err.message}\n`);
-    return 1;
-  }
+export function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Exit 2 means "changes" with --detailed-exitcode, so a usage error exits 1 like every other error.
+  return usageErrorsExit1(() => plan(argv, env));
 }
 
 async function plan(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -103,25 +96,20 @@ async function plan(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 /** The parsed options of `plan`; bad flags are usage errors naming the flag. */
 export function parsePlanArgs(argv: string[]): PlanOptions {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        app: { type: 'string', default: 'cdktf.out' },
-        stack: { type: 'string' },
-        destroy: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'detailed-exitcode': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    const { 'detailed-exitcode': detailedExitcode, ...rest } = values;
-    return { ...rest, detailedExitcode } as PlanOptions;
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message}\n\n${USAGE}`);
-  }
+  const { values } = parseOptions('plan', {
+    args: argv,
+    options: {
+      app: { type: 'string', default: 'cdktf.out' },
+      stack: { type: 'string' },
+      destroy: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      'detailed-exitcode': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const { 'detailed-exitcode': detailedExitcode, ...rest } = values;
+  return { ...rest, detailedExitcode };
 }
 
 /** Reads every live object the plan's description needs (batched and memoized by the reader). */

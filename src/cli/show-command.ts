@@ -3,7 +3,6 @@
  * the products the account subscribes to (with their names), and the principal rate limits of the orgs given
  * with --org-url; as tables, or one JSON document with --json. Reads through the shared client; never writes.
  */
-import { parseArgs } from 'node:util';
 import type { PrincipalRateLimitEntity, Product } from '../contract';
 import {
   CONNECTION_OPTIONS,
@@ -13,7 +12,7 @@ import {
 } from './connection-flags';
 import { readEstate, type Estate } from './estate';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
-import { CliUsageError } from './output';
+import { parseOptions } from './output';
 
 export const SHOW_USAGE = `usage: okta-aerial show --account-id ID --client-id ID (--aerial-org-domain DOMAIN | --token-url URL)
          [--environment production|sandbox | --base-url URL] [--private-key-env NAME] [--key-id-env NAME]
@@ -70,21 +69,16 @@ export function parseShowArgs(argv: string[]): {
   json: boolean;
   help: boolean;
 } {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        ...CONNECTION_OPTIONS,
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    return { values, json: values.json, help: values.help };
-  } catch (err) {
-    throw new CliUsageError(`${(err as Error).message} (see okta-aerial show --help)`);
-  }
+  const { values } = parseOptions('show', {
+    args: argv,
+    options: {
+      ...CONNECTION_OPTIONS,
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  return { values, json: values.json, help: values.help };
 }
 
 /** One rate-limit entity as `show` reports it. */

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ENV } from '../common';
 
 /** terraform could not be run, or answered with an error; the message says which command and why. */
 export class TerraformError extends Error {
@@ -34,7 +35,7 @@ export class Terraform {
   constructor(
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly binary = env.OKTA_AERIAL_TERRAFORM ?? 'terraform',
+    private readonly binary = env[ENV.terraform] ?? 'terraform',
   ) {}
 
   /** Runs terraform with `args`; resolves with its output whatever the exit code. */

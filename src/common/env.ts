@@ -24,6 +24,12 @@ export const ENV = {
   noAgent: 'OKTA_AERIAL_NO_AGENT',
   /** Folder for the deploy agent's socket (default: a 0700 folder under the OS temp dir, per user). */
   agentDir: 'OKTA_AERIAL_AGENT_DIR',
+  /** Milliseconds without calls after which the deploy agent exits (default 60000). */
+  agentIdleMs: 'OKTA_AERIAL_AGENT_IDLE_MS',
+  /** The emulator `okta-aerial emulator credentials` asks (default http://127.0.0.1:8787). */
+  emulatorUrl: 'OKTA_AERIAL_EMULATOR_URL',
+  /** The terraform binary `drift`, `plan` and `--repair` run (default: terraform on PATH). */
+  terraform: 'OKTA_AERIAL_TERRAFORM',
 } as const;
 
 /** Environment variable names must look like this (checked at synth and deploy). */
