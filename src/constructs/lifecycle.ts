@@ -171,7 +171,11 @@ export function renderLifecycle(scope: Construct, options: LifecycleOptions): Li
     command: hookCommand(scope, 'apply', options.hookCommand),
     environment: adapter.applyEnvironment(options),
   };
-  return { identity, config: adapter.config(scope, options, identity, apply) };
+  const config = adapter.config(scope, options, identity, apply);
+  // Terraform >= 1.4 echoes every local-exec command unless `quiet`; the hook prints its own one-line result.
+  // cdktf's LocalExecProvisioner has no `quiet`, so it goes in through the documented escape hatch.
+  for (const resource of [identity, config]) resource.addOverride('provisioner.0.local-exec.quiet', true);
+  return { identity, config };
 }
 
 /** terraform_data: the specs are the resources' `input`; destroy reads the latest one from `self.output`. */

@@ -42,6 +42,7 @@ describe('ProductAssignment', () => {
         when: 'destroy',
         command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/),
         environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
+        quiet: true, // Terraform does not echo the command; the hook prints its own result line
       });
     });
 
@@ -57,6 +58,7 @@ describe('ProductAssignment', () => {
         environment: {
           OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
         },
+        quiet: true,
       });
     });
 
