@@ -49,7 +49,8 @@ export default tseslint.config(
   },
   {
     // The CLI loads subcommands and the client lazily so that a hook process stays cheap to start.
-    files: ['src/cli/**/*.ts'],
+    // ...and the constructs load the app's own cdktf or cdktn, and the optional null provider, at run time.
+    files: ['src/cli/**/*.ts', 'src/constructs/cdk.ts', 'src/constructs/lifecycle.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...boundaries,

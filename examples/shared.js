@@ -18,6 +18,20 @@ function loadLibrary() {
 }
 
 /**
+ * The app's CDK for Terraform: CDK Terrain (`cdktn`) when installed, else cdktf 0.21 (the same API; the
+ * library makes the same choice, so both always use one copy).
+ * @returns {typeof import('cdktf')}
+ */
+function loadCdk() {
+  try {
+    return require('cdktn');
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'MODULE_NOT_FOUND') throw err;
+    return require('cdktf');
+  }
+}
+
+/**
  * The values of `names` from `env`; throws one error listing every missing one and how to set them.
  * @param {Record<string, string | undefined>} env
  * @param {readonly string[]} names
@@ -48,4 +62,4 @@ function runExample(main) {
   }
 }
 
-module.exports = { loadLibrary, requireEnv, runExample };
+module.exports = { loadCdk, loadLibrary, requireEnv, runExample };

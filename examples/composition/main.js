@@ -1,8 +1,9 @@
 // @ts-check
 'use strict';
 // Run with `node examples/composition/main.js` (after `npm run build`), e.g. as a cdktf.json app.
-const { App } = require('cdktf');
-const { runExample } = require('../shared');
+const { loadCdk, runExample } = require('../shared');
+
+const { App } = loadCdk();
 
 runExample(() => {
   const { buildCompositionStack } = require('./stack');

@@ -13,8 +13,9 @@
  *   });
  *   new PrincipalRateLimit(stack, 'SyncAppLimit', { org, principalId: syncApp.clientId, principalType: 'OAUTH_CLIENT', ... });
  */
-const { DataResource, TerraformStack } = require('cdktf');
-const { loadLibrary, requireEnv } = require('../shared');
+const { loadCdk, loadLibrary, requireEnv } = require('../shared');
+
+const { DataResource, TerraformStack } = loadCdk();
 
 const { OktaOrg, PrincipalRateLimit } = loadLibrary();
 

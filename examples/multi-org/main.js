@@ -1,8 +1,9 @@
 // @ts-check
 'use strict';
 // The app of the root cdktf.json: `node examples/multi-org/main.js` (after `npm run build`).
-const { App } = require('cdktf');
-const { runExample } = require('../shared');
+const { loadCdk, runExample } = require('../shared');
+
+const { App } = loadCdk();
 
 runExample(() => {
   const { buildMultiOrgStack, optionsFromEnv } = require('./stack');

@@ -5,8 +5,9 @@
  * limits in two of them. Plain CommonJS so `node examples/multi-org/main.js` runs it after `npm run build`
  * with no TypeScript runner; the shape of `options` is in stack.d.ts.
  */
-const { TerraformStack } = require('cdktf');
-const { loadLibrary, requireEnv } = require('../shared');
+const { loadCdk, loadLibrary, requireEnv } = require('../shared');
+
+const { TerraformStack } = loadCdk();
 
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = loadLibrary();
 

@@ -5,8 +5,8 @@
  * null_resource.
  */
 import * as path from 'node:path';
-import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import type * as NullProviderModule from '@cdktf/provider-null/lib/provider';
+import type * as NullResourceModule from '@cdktf/provider-null/lib/resource';
 import {
   App,
   Fn,
@@ -16,8 +16,8 @@ import {
   type ITerraformDependable,
   type LocalExecProvisioner,
   type TerraformResource,
-} from 'cdktf';
-import { Construct, type IConstruct } from 'constructs';
+} from './cdk';
+import type { Construct, IConstruct } from 'constructs';
 import { ENV, type IdentitySpec, type ResourceSpec } from '../contract';
 import { TerraformData } from './terraform-data';
 
@@ -230,13 +230,13 @@ const NULL_RESOURCE: RenderingAdapter = {
   }),
   applyEnvironment: (options) => ({ [ENV.spec]: Fn.jsonencode(escapeLiterals(options.configSpec)) }),
   identity: (scope, options, hook) =>
-    new NullResource(scope, 'Identity', {
+    new (nullProvider().Resource)(scope, 'Identity', {
       triggers: escapeLiterals(options.key),
       dependsOn: options.dependsOn,
       provisioners: [hook],
     }),
   config(scope, options, identity, hook) {
-    const config = new NullResource(scope, 'Config', {
+    const config = new (nullProvider().Resource)(scope, 'Config', {
       triggers: {
         key: Fn.jsonencode(escapeLiterals(options.key)),
         state: Fn.jsonencode(escapeLiterals(options.state)),
@@ -268,6 +268,25 @@ function withoutUnresolved(value: unknown): unknown {
   return value;
 }
 
+/**
+ * @cdktf/provider-null, loaded only for the null_resource rendering: it is an optional peer dependency, so
+ * an app that keeps the default terraform_data rendering needs neither it nor the cdktf it depends on.
+ */
+function nullProvider(): typeof NullProviderModule & typeof NullResourceModule {
+  try {
+    return {
+      ...(require('@cdktf/provider-null/lib/provider') as typeof NullProviderModule),
+      ...(require('@cdktf/provider-null/lib/resource') as typeof NullResourceModule),
+    };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      "rendering 'null_resource' needs @cdktf/provider-null in your app: run 'npm install @cdktf/provider-null@^11' " +
+        "(or keep the default rendering 'terraform_data', which needs no provider)",
+    );
+  }
+}
+
 const nullProviders = new WeakMap<TerraformStack, boolean>();
 
 /** Adds the hashicorp/null provider to the stack once, unless the user already configured one. */
@@ -277,6 +296,6 @@ function ensureNullProvider(scope: Construct): void {
   const existing = stack.node
     .findAll()
     .some((c) => c instanceof TerraformProvider && c.terraformResourceType === 'null' && !c.alias);
-  if (!existing) new NullProvider(stack, 'okta-aerial-null');
+  if (!existing) new (nullProvider().NullProvider)(stack, 'okta-aerial-null');
   nullProviders.set(stack, true);
 }

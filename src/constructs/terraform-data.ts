@@ -14,7 +14,7 @@ import {
   hashMapperHcl,
   type ITerraformDependable,
   type LocalExecProvisioner,
-} from 'cdktf';
+} from './cdk';
 import type { Construct, IValidation } from 'constructs';
 
 /** What the lifecycle sets on a terraform_data resource. */

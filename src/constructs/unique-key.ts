@@ -1,4 +1,4 @@
-import { TerraformStack, Token } from 'cdktf';
+import { TerraformStack, Token } from './cdk';
 import { isLoopbackHost } from '../contract';
 import type { IConstruct } from 'constructs';
 
