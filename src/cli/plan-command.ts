@@ -72,7 +72,10 @@ async function plan(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       session.terraform.savedPlan({ destroy: opts.destroy }),
       session.drift(),
     ] as const);
-    const analyzed = analyzePlan(saved, session.stack.constructs, { destroy: opts.destroy });
+    const analyzed = analyzePlan(saved, session.stack.constructs, {
+      destroy: opts.destroy,
+      retired: session.stack.retiredIdentities,
+    });
     const live = await readAll(analyzed.reads, session.reader);
     const result = describePlan(analyzed, drift, live);
     if (opts.json) {

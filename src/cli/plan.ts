@@ -70,6 +70,8 @@ export interface ConstructChange {
   /** False when the construct was removed from the code (it is only in the Terraform state). */
   readonly inCode: boolean;
   readonly category: PlanCategory;
+  /** A `destroy` that comes from a retired construct (a `removed` block with the destroy hook). */
+  readonly retired?: boolean;
   readonly identityActions: readonly PlanAction[];
   readonly configActions: readonly PlanAction[];
   /** Terraform's reason for the config's action, e.g. `replace_because_tainted`. */
@@ -190,7 +192,7 @@ interface Group {
 export function analyzePlan(
   plan: PlanJson,
   constructs: readonly StackConstruct[],
-  opts: { destroy?: boolean } = {},
+  opts: { destroy?: boolean; retired?: ReadonlySet<string> } = {},
 ): AnalyzedPlan {
   const byAddress = new Map<string, { group: Group; role: 'identity' | 'config' }>();
   const groups = new Map<string, Group>();
@@ -227,13 +229,13 @@ export function analyzePlan(
   }
   const out = [...groups.values(), ...removed.values()]
     .filter((g) => g.kind !== undefined && (g.construct || g.identity || g.config))
-    .map((g) => analyzeConstruct(g))
+    .map((g) => analyzeConstruct(g, opts.retired))
     .sort((a, b) => a.path.localeCompare(b.path));
   const reads = new Map<string, LiveRead>();
   for (const c of out) {
     for (const r of [c.reads.planned, c.reads.old]) if (r) reads.set(r.id, r);
   }
-  const destroy = opts.destroy ?? out.some((c) => c.category === 'destroy');
+  const destroy = opts.destroy ?? out.some((c) => c.category === 'destroy' && !c.retired);
   return { mode: destroy ? 'destroy' : 'apply', constructs: out, others, reads: [...reads.values()] };
 }
 
@@ -268,7 +270,7 @@ function removedConstructResource(
   return undefined;
 }
 
-function analyzeConstruct(g: Group): ConstructChange {
+function analyzeConstruct(g: Group, retired?: ReadonlySet<string>): ConstructChange {
   const c = g.construct;
   const kind = (g.kind ?? c?.kind) as ResourceKind;
   const identityActions = g.identity?.change.actions ?? [];
@@ -283,6 +285,12 @@ function analyzeConstruct(g: Group): ConstructChange {
     ...(reason ? { reason } : {}),
   };
   const deployedState = deployedStateOf(g.config);
+  if (!c && g.identity && retired?.has(g.identity.address) && g.identity.type === 'terraform_data') {
+    // Retired: a `removed` block runs the identity's destroy hook with its last deployed spec.
+    const old = oldObject({ kind } as StackConstruct, g.identity, g.config);
+    const reads = old && old.removalPolicy === 'DESTROY' ? { old: liveRead(old.spec) } : {};
+    return { ...base, category: 'destroy', retired: true, ...(old ? { old } : {}), inPlace: [], reads };
+  }
   if (!c) {
     return {
       ...base,
@@ -509,7 +517,7 @@ function describeConstruct(
       return finish('remove', [], 'removed from the stack: left as it is in Okta (no hook runs)');
     case 'destroy': {
       const step = c.old ? destroyStep(c.kind, c.old, observed(live, c.reads.old)) : unknownStep('destroy');
-      return finish('destroy', [step], `destroy: ${step.text}`);
+      return finish('destroy', [step], `${c.retired ? 'retired from the stack: ' : 'destroy: '}${step.text}`);
     }
     case 'replace': {
       const oldStep = c.old

@@ -32,6 +32,8 @@ export interface SynthesizedStack {
   /** Absolute path of the stack's Terraform working directory. */
   readonly dir: string;
   readonly constructs: readonly StackConstruct[];
+  /** Identity addresses of retired constructs: `removed` blocks that run the destroy hook. */
+  readonly retiredIdentities: ReadonlySet<string>;
   /** The local backend's state file (absolute), when the stack keeps its state locally. */
   readonly localStateFile?: string;
 }
@@ -58,12 +60,16 @@ export function loadSynthesizedStack(appDir: string, stackName?: string): Synthe
   const config = JSON.parse(fs.readFileSync(path.join(appDir, entry.synthesizedStackPath), 'utf8')) as {
     resource?: Record<string, Record<string, TfResource>>;
     terraform?: { backend?: Record<string, { path?: string; workspace_dir?: string }> };
+    removed?: Array<{ from?: string; provisioner?: unknown[] }>;
   };
   const dir = path.resolve(appDir, entry.workingDirectory);
   return {
     name,
     dir,
     constructs: findConstructs(config.resource ?? {}),
+    retiredIdentities: new Set(
+      (config.removed ?? []).filter((r) => r.from && r.provisioner?.length).map((r) => r.from as string),
+    ),
     localStateFile: localStateFile(dir, config.terraform?.backend),
   };
 }

@@ -60,6 +60,14 @@ export interface AerialOrgProps {
    * @default false
    */
   readonly requestDeletionOnDestroy?: boolean;
+  /**
+   * Retire this construct: the next deploy takes its lifecycle resources out of the Terraform state with
+   * `removed` blocks and gives the remote object its removal-policy handling, as `cdktf destroy` would
+   * (the policy as last deployed). Needs Terraform 1.9 or newer. Delete the construct from the code after
+   * that deploy. (Deleting it at once leaves the remote object as it is: no hook runs.)
+   * @default false
+   */
+  readonly retired?: boolean;
 }
 
 /** An org referenced by id, not managed by this stack (see {@link AerialOrg.fromOrgId}). */
@@ -122,6 +130,7 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
       key,
       keyDescription: `org ${describeOrgKey(key)}`,
       identitySpec,
+      retired: props.retired,
       state: { status },
     });
     this.identityResource = lifecycle.identity;

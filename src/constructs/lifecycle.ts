@@ -126,6 +126,8 @@ export interface LifecycleOptions {
   readonly dependsOn?: ITerraformDependable[];
   /** Names the construct in errors, e.g. `PrincipalRateLimit 'Stack/Ci'`. */
   readonly subject: string;
+  /** Render `removed` blocks instead: the resources leave the state and the identity's destroy hook runs. */
+  readonly retired?: boolean;
 }
 
 /** The two lifecycle resources of one construct. */
@@ -175,6 +177,7 @@ export function renderLifecycle(scope: Construct, options: LifecycleOptions): Li
   // Terraform >= 1.4 echoes every local-exec command unless `quiet`; the hook prints its own one-line result.
   // cdktf's LocalExecProvisioner has no `quiet`, so it goes in through the documented escape hatch.
   for (const resource of [identity, config]) resource.addOverride('provisioner.0.local-exec.quiet', true);
+  if (options.retired) retire(scope, identity, config, destroy);
   return { identity, config };
 }
 
@@ -254,6 +257,47 @@ const ADAPTERS: Record<Rendering, RenderingAdapter> = {
   terraform_data: TERRAFORM_DATA,
   null_resource: NULL_RESOURCE,
 };
+
+/** The `removed` blocks of each stack (Terraform's JSON syntax takes them as one array). */
+const removedBlocks = new WeakMap<TerraformStack, unknown[]>();
+
+/**
+ * Retires a construct: its two resources leave the configuration and `removed` blocks (Terraform >= 1.9
+ * runs destroy-time provisioners in them) take them out of the state, the identity's with the same destroy
+ * hook, so the remote object gets its removal-policy handling as on `cdktf destroy`. cdktf has no construct
+ * for `removed` blocks, so they go in as a stack override.
+ */
+function retire(
+  scope: Construct,
+  identity: TerraformResource,
+  config: TerraformResource,
+  destroy: LocalExecProvisioner,
+): void {
+  const stack = TerraformStack.of(scope);
+  const blocks = removedBlocks.get(stack) ?? [];
+  removedBlocks.set(stack, blocks);
+  const address = (r: TerraformResource): string => `${r.terraformResourceType}.${r.friendlyUniqueId}`;
+  blocks.push(
+    {
+      from: address(identity),
+      lifecycle: { destroy: true },
+      provisioner: [
+        {
+          'local-exec': {
+            when: 'destroy',
+            command: destroy.command,
+            environment: destroy.environment,
+            quiet: true,
+          },
+        },
+      ],
+    },
+    { from: address(config), lifecycle: { destroy: true } },
+  );
+  stack.addOverride('removed', blocks);
+  scope.node.tryRemoveChild(identity.node.id);
+  scope.node.tryRemoveChild(config.node.id);
+}
 
 /** A copy without unresolved values (the key's tokens, which the hook overlays from self.triggers). */
 function withoutUnresolved(value: unknown): unknown {

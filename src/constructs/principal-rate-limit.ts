@@ -34,6 +34,14 @@ export interface PrincipalRateLimitProps {
    * @default 'RETAIN'
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retire this construct: the next deploy takes its lifecycle resources out of the Terraform state with
+   * `removed` blocks and gives the remote object its removal-policy handling, as `cdktf destroy` would
+   * (the policy as last deployed). Needs Terraform 1.9 or newer. Delete the construct from the code after
+   * that deploy. (Deleting it at once leaves the remote object as it is: no hook runs.)
+   * @default false
+   */
+  readonly retired?: boolean;
 }
 
 /**
@@ -71,6 +79,7 @@ export class PrincipalRateLimit extends Construct {
       key,
       keyDescription: `the rate limit of principal ${spec.principalId} in ${org.orgUrl}`,
       identitySpec,
+      retired: props.retired,
       state: { principalType: spec.principalType, defaultPercentage, defaultConcurrencyPercentage },
     });
     this.identityResource = lifecycle.identity;

@@ -25,6 +25,14 @@ export interface ProductAssignmentProps {
    * @default 'RETAIN'
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Retire this construct: the next deploy takes its lifecycle resources out of the Terraform state with
+   * `removed` blocks and gives the remote object its removal-policy handling, as `cdktf destroy` would
+   * (the policy as last deployed). Needs Terraform 1.9 or newer. Delete the construct from the code after
+   * that deploy. (Deleting it at once leaves the remote object as it is: no hook runs.)
+   * @default false
+   */
+  readonly retired?: boolean;
 }
 
 /** Sorted and without duplicates, so that order never shows up as a change in a plan. */
@@ -65,6 +73,7 @@ export class ProductAssignment extends Construct {
       key,
       keyDescription: `the products of org ${describeOrgKey(key)}`,
       identitySpec,
+      retired: props.retired,
       state: { productIds: spec.productIds },
       // The org must be linked before its products are set, and on destroy they go before the org does.
       dependsOn: props.org.configResource ? [props.org.configResource] : undefined,

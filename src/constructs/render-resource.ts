@@ -27,6 +27,8 @@ export interface ResourceRendering {
   /** The desired state (a change re-runs the apply hook). */
   readonly state: Record<string, unknown>;
   readonly dependsOn?: ITerraformDependable[];
+  /** The construct's `retired` prop. */
+  readonly retired?: boolean;
 }
 
 /**
@@ -73,7 +75,8 @@ export function renderResource(construct: Construct, r: ResourceRendering): Life
     state: r.state,
     dependsOn: r.dependsOn,
     subject,
+    retired: r.retired,
   });
-  construct.node.defaultChild = lifecycle.config;
+  if (!r.retired) construct.node.defaultChild = lifecycle.config;
   return lifecycle;
 }

@@ -260,4 +260,38 @@ describe('AerialOrg', () => {
       "AerialOrg 'stack/NoAccount' is invalid:\n  - account is missing; pass the AerialAccount the org is linked to",
     );
   });
+
+  it('renders a retired construct as removed blocks: out of the state, with its destroy hook', () => {
+    const stack = newStack();
+    const account = demoAccount(stack);
+    const live = new AerialOrg(stack, 'Live', { account, orgId: '00oDemoAcmeDev000001' });
+    const old = new AerialOrg(stack, 'Old', {
+      account,
+      orgId: ORG_ID,
+      removalPolicy: 'DESTROY',
+      retired: true,
+    });
+    const json = JSON.parse(synth(stack));
+    expect(Object.keys(json.resource.terraform_data).sort()).toEqual(
+      [live.configResource.friendlyUniqueId, live.identityResource.friendlyUniqueId].sort(),
+    );
+    expect(json.removed).toEqual([
+      {
+        from: `terraform_data.${old.identityResource.friendlyUniqueId}`,
+        lifecycle: { destroy: true },
+        provisioner: [
+          {
+            'local-exec': {
+              when: 'destroy',
+              command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/),
+              environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
+              quiet: true,
+            },
+          },
+        ],
+      },
+      { from: `terraform_data.${old.configResource.friendlyUniqueId}`, lifecycle: { destroy: true } },
+    ]);
+    expect(old.identityResource.friendlyUniqueId).toMatch(/^Old_Identity_/);
+  });
 });
