@@ -159,7 +159,7 @@ async function main() {
     return 0;
   }
   if (!fs.existsSync(path.join(ROOT, 'lib/cli/main.js'))) {
-    say('lib/ is missing: run `npm install` first (it builds the package)');
+    say('lib/ is missing: run `npm run build` first (`npm run demo` builds it)');
     return 1;
   }
   fs.mkdirSync(STATE_DIR, { recursive: true, mode: 0o700 });

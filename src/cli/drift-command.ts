@@ -17,7 +17,8 @@ import { openStackSession } from './stack-session';
 const USAGE = `usage: okta-aerial drift [--app DIR] [--stack NAME] [--json] [--repair]
 
 Compares every AerialOrg, ProductAssignment and PrincipalRateLimit of a synthesized stack with Okta.
-Values from other resources are taken from the Terraform state ('terraform show -json' in the stack folder).
+Values from other resources are taken from the Terraform state (a local backend's file, else 'terraform
+state pull' in the stack folder, so any backend works).
 Never writes to Okta.
 
 options:
