@@ -3,3 +3,10 @@
 export * from './constructs';
 export { ENV, RemovalPolicy, SpecValidationError } from './contract';
 export type { AerialEnvironment, OrgStatus, PrincipalType } from './okta-api';
+export {
+  oktaDeclarations,
+  type DeclaredOrg,
+  type DeclaredProductAssignment,
+  type DeclaredRateLimit,
+  type OktaDeclarations,
+} from './testing';

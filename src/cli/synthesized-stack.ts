@@ -7,24 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ResourceKind, ResourceSpec } from '../contract';
+import { specsOfSynthesizedResources, type SynthesizedSpec } from '../contract/synthesized';
+export { isTemplate, unescapeLiteral } from '../contract/synthesized';
 import { CliUsageError } from './output';
 
-const KINDS: readonly ResourceKind[] = ['aerial-org', 'product-assignment', 'principal-rate-limit'];
-
 /** One AerialOrg, ProductAssignment or PrincipalRateLimit of a synthesized stack. */
-export interface StackConstruct {
-  /** The construct path, e.g. `okta/AcmeProd`. */
-  readonly path: string;
-  readonly kind: ResourceKind;
-  /** The spec with literal strings unescaped; template strings are kept as Terraform wrote them. */
-  readonly spec: ResourceSpec;
-  /** Dotted paths (`principalId`, `org.orgUrl`, `productIds[1]`) whose values are Terraform templates. */
-  readonly templatePaths: readonly string[];
-  /** Terraform addresses of the construct's lifecycle resources. */
-  readonly configAddress: string;
-  readonly identityAddress?: string;
-}
+export type StackConstruct = SynthesizedSpec;
 
 /** One stack of a synthesized app. */
 export interface SynthesizedStack {
@@ -42,8 +30,6 @@ interface Manifest {
   stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
 }
 
-type TfResource = Record<string, unknown> & { '//'?: { metadata?: { path?: string } } };
-
 /** Loads one stack of the app in `appDir`: `stackName`, or the only one. Errors name the fix. */
 export function loadSynthesizedStack(appDir: string, stackName?: string): SynthesizedStack {
   const manifestFile = path.join(appDir, 'manifest.json');
@@ -58,7 +44,7 @@ export function loadSynthesizedStack(appDir: string, stackName?: string): Synthe
   const name = pickStack(names, stackName, appDir);
   const entry = manifest.stacks[name];
   const config = JSON.parse(fs.readFileSync(path.join(appDir, entry.synthesizedStackPath), 'utf8')) as {
-    resource?: Record<string, Record<string, TfResource>>;
+    resource?: Parameters<typeof specsOfSynthesizedResources>[0];
     terraform?: { backend?: Record<string, { path?: string; workspace_dir?: string }> };
     removed?: Array<{ from?: string; provisioner?: unknown[] }>;
   };
@@ -66,7 +52,7 @@ export function loadSynthesizedStack(appDir: string, stackName?: string): Synthe
   return {
     name,
     dir,
-    constructs: findConstructs(config.resource ?? {}),
+    constructs: specsOfSynthesizedResources(config.resource ?? {}),
     retiredIdentities: new Set(
       (config.removed ?? []).filter((r) => r.from && r.provisioner?.length).map((r) => r.from as string),
     ),
@@ -103,77 +89,4 @@ function pickStack(names: string[], wanted: string | undefined, appDir: string):
       ? `${appDir} has no stacks; synthesize an app with at least one TerraformStack`
       : `${appDir} has several stacks (${list}); choose one with --stack <name>`,
   );
-}
-
-function findConstructs(resources: Record<string, Record<string, TfResource>>): StackConstruct[] {
-  const byPath = new Map<string, string>();
-  for (const [type, items] of Object.entries(resources)) {
-    for (const [name, body] of Object.entries(items)) {
-      const p = body['//']?.metadata?.path;
-      if (p) byPath.set(p, `${type}.${name}`);
-    }
-  }
-  const out: StackConstruct[] = [];
-  for (const [type, items] of Object.entries(resources)) {
-    for (const [name, body] of Object.entries(items)) {
-      const raw =
-        type === 'null_resource' ? (body['//'] as Record<string, unknown>)?.['okta-aerial'] : body.input;
-      if (!isSpec(raw)) continue;
-      const templatePaths: string[] = [];
-      const spec = unescapeLiterals(raw, '', templatePaths) as ResourceSpec;
-      out.push({
-        path: spec.path,
-        kind: spec.kind,
-        spec,
-        templatePaths,
-        configAddress: `${type}.${name}`,
-        identityAddress: byPath.get(`${spec.path}/Identity`),
-      });
-    }
-  }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-function isSpec(value: unknown): value is ResourceSpec {
-  const v = value as Partial<ResourceSpec> | undefined;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    v.v === 1 &&
-    KINDS.includes(v.kind as ResourceKind) &&
-    typeof v.path === 'string' &&
-    !('role' in v)
-  );
-}
-
-/** True when a string of Terraform's JSON syntax holds a `${...}` or `%{...}` that is not escaped. */
-export function isTemplate(s: string): boolean {
-  for (let i = 0; i < s.length - 1; i++) {
-    const c = s[i];
-    if ((c === '$' || c === '%') && s[i + 1] === '{') return true;
-    if ((c === '$' || c === '%') && s[i + 1] === c && s[i + 2] === '{') i += 2;
-  }
-  return false;
-}
-
-/** A literal string as Terraform reads it: `$${` is `${` and `%%{` is `%{`. */
-export function unescapeLiteral(s: string): string {
-  return s.replace(/([$%])\1\{/g, '$1{');
-}
-
-function unescapeLiterals(value: unknown, at: string, templates: string[]): unknown {
-  if (typeof value === 'string') {
-    if (isTemplate(value)) {
-      templates.push(at);
-      return value;
-    }
-    return unescapeLiteral(value);
-  }
-  if (Array.isArray(value)) return value.map((v, i) => unescapeLiterals(v, `${at}[${i}]`, templates));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, unescapeLiterals(v, at ? `${at}.${k}` : k, templates)]),
-    );
-  }
-  return value;
 }
