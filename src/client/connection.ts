@@ -4,21 +4,17 @@
  * concurrency limiter, which is per environment and account whatever credentials are used.
  */
 import { createHash } from 'node:crypto';
-import { isLoopbackHost } from '../common';
+import { CONNECTION_DEFAULTS, isLoopbackHost } from '../common';
+import { ConfigurationError } from './errors/configuration-error';
 import type { ConnectionRef } from './types';
 
-/** A connection that cannot work as given (bad URL, missing value). */
-export class ConnectionConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionConfigError';
-  }
-}
+/** A connection that cannot work as given (bad URL, missing value): a {@link ConfigurationError}. */
+export { ConfigurationError as ConnectionConfigError };
 
-/** Default cap on requests in flight (Okta Aerial's documented limit per account). */
-export const DEFAULT_MAX_CONCURRENCY = 10;
-/** Default deadline of one operation, retries included. */
-export const DEFAULT_DEADLINE_MS = 120_000;
+/** Default cap on requests in flight (Okta Aerial's documented limit per account; defined in CONNECTION_DEFAULTS). */
+export const DEFAULT_MAX_CONCURRENCY: number = CONNECTION_DEFAULTS.maxConcurrency;
+/** Default deadline of one operation, retries included (defined in CONNECTION_DEFAULTS, as for the constructs). */
+export const DEFAULT_DEADLINE_MS: number = CONNECTION_DEFAULTS.retryDeadlineMs;
 
 /** Parses a URL and requires https, except for loopback hosts (the emulator). */
 export function checkUrl(value: string, what: string): URL {
@@ -26,14 +22,18 @@ export function checkUrl(value: string, what: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ConnectionConfigError(
+    throw new ConfigurationError(
       `${what} '${value}' is not a URL; expected e.g. https://aerial-apac.okta.com`,
+      {
+        setting: what,
+      },
     );
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw new ConnectionConfigError(
+  throw new ConfigurationError(
     `${what} '${url.origin}' must use https (plain http is allowed only for loopback hosts such as 127.0.0.1, ::1 and localhost, e.g. the emulator)`,
+    { setting: what },
   );
 }
 
@@ -81,8 +81,7 @@ export function checkConnection(ref: ConnectionRef): void {
     positive(c.maxConcurrency, 'maxConcurrency');
     positive(c.deadlineMs, 'deadlineMs');
   }
-  if (problems.length)
-    throw new ConnectionConfigError(`invalid ${ref.kind} connection: ${problems.join('; ')}`);
+  if (problems.length) throw new ConfigurationError(`invalid ${ref.kind} connection: ${problems.join('; ')}`);
 }
 
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');

@@ -12,11 +12,11 @@ export {
   planRetry,
   classifyFailure,
   rateLimitWaitMs,
-} from './retry-policy';
-export type { RetryPolicy, RetryContext, RetryDecision, RetryPlan, FailureKind } from './retry-policy';
-export { parseLinkHeader, nextLink } from './link-header';
-export type { ParsedLink } from './link-header';
-export { redact } from './redact';
+} from './policy/retry-policy';
+export type { RetryPolicy, RetryContext, RetryDecision, RetryPlan, FailureKind } from './policy/retry-policy';
+export { parseLinkHeader, nextLink } from './http/link-header';
+export type { ParsedLink } from './http/link-header';
+export { redact } from './log/redact';
 export type {
   Account,
   LinkOrgRequest,

@@ -3,11 +3,12 @@
  * off or cannot start) at the first call, so opening a client costs nothing and never loads axios or jose
  * on the hook side unless the in-process stack is really needed.
  */
+import { ENV } from '../common';
 import { AerialClient } from './aerial-client';
-import { checkConnection, connectionKey, DEFAULT_DEADLINE_MS } from './connection';
-import { makeLogger } from './debug-log';
-import { PrincipalRateLimitClient } from './principal-rate-limit-client';
 import type { AgentSession } from './agent/agent-client';
+import { checkConnection, connectionKey, DEFAULT_DEADLINE_MS } from './connection';
+import { makeLogger } from './log/debug-log';
+import { PrincipalRateLimitClient } from './principal-rate-limit-client';
 import type {
   AerialConnection,
   ApiRequest,
@@ -18,11 +19,12 @@ import type {
   Executor,
   OrgConnection,
 } from './types';
+import { emptyCounters } from './types';
 
 /** True unless OKTA_AERIAL_NO_AGENT=1 or the options say otherwise. */
 function wantsAgent(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (options.useAgent !== undefined) return options.useAgent;
-  return env.OKTA_AERIAL_NO_AGENT !== '1';
+  return env[ENV.noAgent] !== '1';
 }
 
 let session: Promise<AgentSession | undefined> | undefined;
@@ -32,7 +34,7 @@ const inProcess = new Set<Executor>();
 function inProcessExecutor(ref: ConnectionRef, options: ClientOptions): Executor {
   // Required here, not at the top: this is what loads axios, axios-retry and jose.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps hook start-up fast
-  const { HttpExecutor } = require('./http-executor') as typeof import('./http-executor');
+  const { HttpExecutor } = require('./http/http-executor') as typeof import('./http/http-executor');
   return new HttpExecutor(ref, options);
 }
 
@@ -40,13 +42,7 @@ function inProcessExecutor(ref: ConnectionRef, options: ClientOptions): Executor
 class SelectingExecutor implements Executor {
   private chosen?: Promise<Executor>;
   private current?: Executor;
-  private readonly idle: ClientCounters = {
-    requests: 0,
-    retries: 0,
-    throttled: 0,
-    maxInFlight: 0,
-    tokensFetched: 0,
-  };
+  private readonly idle: ClientCounters = emptyCounters();
 
   constructor(
     private readonly ref: ConnectionRef,
@@ -95,13 +91,7 @@ class SelectingExecutor implements Executor {
 
 /** Opens a client of the Aerial API for one account (no I/O until the first call). */
 export function openAerialClient(conn: AerialConnection, options: ClientOptions = {}): AerialClient {
-  const ref: ConnectionRef = { kind: 'aerial', conn };
-  checkConnection(ref);
-  return new AerialClient(
-    conn.accountId,
-    new SelectingExecutor(ref, options),
-    conn.deadlineMs ?? DEFAULT_DEADLINE_MS,
-  );
+  return new AerialClient(conn.accountId, ...executorOf({ kind: 'aerial', conn }, options));
 }
 
 /** Opens a client of one org's Principal Rate Limits API (no I/O until the first call). */
@@ -109,13 +99,13 @@ export function openPrincipalRateLimitClient(
   conn: OrgConnection,
   options: ClientOptions = {},
 ): PrincipalRateLimitClient {
-  const ref: ConnectionRef = { kind: 'org', conn };
+  return new PrincipalRateLimitClient(conn.orgUrl, ...executorOf({ kind: 'org', conn }, options));
+}
+
+/** A checked connection's executor (chosen at the first call) and its operations' deadline. */
+function executorOf(ref: ConnectionRef, options: ClientOptions): [Executor, number] {
   checkConnection(ref);
-  return new PrincipalRateLimitClient(
-    conn.orgUrl,
-    new SelectingExecutor(ref, options),
-    conn.deadlineMs ?? DEFAULT_DEADLINE_MS,
-  );
+  return [new SelectingExecutor(ref, options), ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS];
 }
 
 /** Closes the agent connection and keep-alive sockets so a hook process can exit promptly. */
@@ -127,6 +117,6 @@ export async function closeClients(): Promise<void> {
   if (inProcess.size > 0) {
     inProcess.clear();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load keeps hook start-up fast
-    (require('./http-executor') as typeof import('./http-executor')).closeInProcess();
+    (require('./http/http-executor') as typeof import('./http/http-executor')).closeInProcess();
   }
 }

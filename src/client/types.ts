@@ -3,7 +3,7 @@
  * counters, and the small request/response records that travel between the API classes and an executor
  * (in-process HTTP stack or the deploy agent). This file must stay free of axios and jose imports.
  */
-import type { RetryPolicy } from './retry-policy';
+import type { RetryPolicy } from './policy/retry-policy';
 
 /** A resolved connection to one Aerial account in one environment; holds secret values, never logged. */
 export interface AerialConnection {
@@ -21,7 +21,7 @@ export interface AerialConnection {
   readonly dpop?: boolean;
   /** Cap on requests in flight to this account across every process on the machine. @default 10 */
   readonly maxConcurrency?: number;
-  /** Overall deadline of one operation, retries included. @default 120000 */
+  /** Overall deadline of one operation, retries included. @default 300000 (CONNECTION_DEFAULTS) */
   readonly deadlineMs?: number;
 }
 
@@ -44,7 +44,7 @@ export interface OrgConnection {
   readonly auth: OrgAuth;
   /** Cap on requests in flight to this org from this machine. @default 10 */
   readonly maxConcurrency?: number;
-  /** Overall deadline of one operation, retries included. @default 120000 */
+  /** Overall deadline of one operation, retries included. @default 300000 (CONNECTION_DEFAULTS) */
   readonly deadlineMs?: number;
 }
 
@@ -54,7 +54,7 @@ export interface ClientOptions {
   readonly useAgent?: boolean;
   /** Receives redacted debug lines. @default - stderr when OKTA_AERIAL_DEBUG=1, else nothing */
   readonly log?: (line: string) => void;
-  /** @default - setTimeout */
+  /** Waits out a retry's delay. @default - axios-retry's own timer (setTimeout) */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default Date.now */
   readonly now?: () => number;

@@ -7,7 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   closeClients,
+  ConfigurationError,
+  NotFoundError,
   openPrincipalRateLimitClient,
+  ProtocolError,
   RateLimitError,
   TimeoutError,
   NetworkError,
@@ -366,5 +369,69 @@ describe('client transport (raw loopback server)', () => {
     expect(ids).toEqual(['prl1']);
     expect((err as Error).message).toMatch(/another origin/);
     expect(count).toBe(2);
+  });
+
+  const oauthClient = (privateKey: string) =>
+    openPrincipalRateLimitClient(
+      {
+        orgUrl: url,
+        auth: { type: 'oauth', clientId: '0oaClient', tokenUrl: `${url}/oauth2/v1/token`, privateKey },
+      },
+      { useAgent: false, sleep, random: () => 0.5, log: () => {} },
+    );
+
+  it('refuses a public key given as the private key before sending anything, saying so', async () => {
+    handler = (_req, res) => json(res, 200, entity);
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const err = await oauthClient(pem)
+      .get('prl1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as Error).message).toMatch(/of client 0oaClient is a public key .*no request was sent/);
+    expect(count).toBe(0);
+  });
+
+  it("gives an API error Okta's request id and the request, without its credentials", async () => {
+    handler = (_req, res) =>
+      json(
+        res,
+        404,
+        { errorCode: 'E0000007', errorSummary: 'Not found', errorId: 'oae7' },
+        { 'x-okta-request-id': 'req-404' },
+      );
+    const err = await open()
+      .get('prl1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err).toMatchObject({
+      requestId: 'req-404',
+      errorId: 'oae7',
+      request: { method: 'GET', url: `${url}/api/v1/principal-rate-limits/prl1` },
+    });
+    expect(JSON.stringify(err)).not.toContain('SSWS-SECRET-TOKEN-VALUE-1234');
+  });
+
+  it('calls a token answer without an access_token a ProtocolError, and a foreign Link one too', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    handler = (_req, res) => json(res, 200, { token_type: 'Bearer' });
+    const err = await oauthClient(pem)
+      .get('prl1')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as Error).message).toContain('without an access_token');
+    expect(count).toBe(1);
+
+    handler = (_req, res) =>
+      json(res, 200, [entity], {
+        link: '<https://evil.example.com/next>; rel="next"',
+        'x-okta-request-id': 'req-l',
+      });
+    const linked = await (async () => {
+      for await (const e of open().list({ principalType: 'SSWS_TOKEN' })) void e;
+    })().catch((e: unknown) => e);
+    expect(linked).toBeInstanceOf(ProtocolError);
+    expect(linked).toMatchObject({ status: 200, requestId: 'req-l', request: { method: 'GET' } });
   });
 });

@@ -14,8 +14,8 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../src/client/errors';
-import { redact, secretFragments } from '../../src/client/redact';
-import { makeLogger } from '../../src/client/debug-log';
+import { redact, secretFragments } from '../../src/client/log/redact';
+import { makeLogger } from '../../src/client/log/debug-log';
 
 const okta = (status: number, errorCode: string, errorSummary: string, causes: string[] = []) => ({
   status,

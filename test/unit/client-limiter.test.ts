@@ -1,4 +1,4 @@
-import { AdaptiveLimiter, growWindow, shrinkWindow, slotsOf } from '../../src/client/limiter';
+import { AdaptiveLimiter, growWindow, shrinkWindow, slotsOf } from '../../src/client/policy/limiter';
 
 describe('window math', () => {
   it('shrinks multiplicatively, never below one slot', () => {

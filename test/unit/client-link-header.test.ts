@@ -1,4 +1,4 @@
-import { nextLink, parseLinkHeader } from '../../src/client/link-header';
+import { nextLink, parseLinkHeader } from '../../src/client/http/link-header';
 
 describe('parseLinkHeader', () => {
   it('reads separate headers (Okta style)', () => {

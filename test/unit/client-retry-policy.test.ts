@@ -7,7 +7,7 @@ import {
   RetryBudget,
   shouldRetry,
   type RetryContext,
-} from '../../src/client/retry-policy';
+} from '../../src/client/policy/retry-policy';
 
 const ctx = (over: Partial<RetryContext>): RetryContext => ({
   method: 'GET',

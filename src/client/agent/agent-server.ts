@@ -5,14 +5,23 @@
  * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { chmodSync, linkSync, lstatSync, statSync, unlinkSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { checkConnection, connectionKey, DEFAULT_MAX_CONCURRENCY } from '../connection';
-import { createOktaApiError, OktaApiError } from '../errors';
-import { closeInProcess, HttpExecutor } from '../http-executor';
+import { AgentError } from '../errors/agent-error';
+import { OktaAerialError } from '../errors/okta-aerial-error';
+import type { ErrorRecord } from '../errors/wire';
+import { closeInProcess, HttpExecutor } from '../http/http-executor';
+import { redact } from '../log/redact';
 import type { ConnectionRef } from '../types';
-import { ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketPath, spawnLockPath, tempSocketPath } from './paths';
+import { checkSocketPath, ensurePrivateDir, socketPath, spawnLockPath, tempSocketPath } from './paths';
 import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
+import { claimSocketName, closeServer, listen } from './socket';
+
+export { AgentAlreadyRunningError } from './socket';
+
+/** How long an agent waits without calls before it exits, unless told otherwise. */
+export const DEFAULT_AGENT_IDLE_MS = 60_000;
 
 /** Options of {@link startAgentServer}. */
 export interface AgentServerOptions {
@@ -35,81 +44,16 @@ export interface RunningAgent {
   close(): Promise<void>;
 }
 
-/** Another agent already serves this socket. */
-export class AgentAlreadyRunningError extends Error {}
-
 const calls = new AsyncLocalStorage<{ debug: boolean; lines: string[] }>();
-
-function probe(path: string): Promise<boolean> {
-  return new Promise((done) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.destroy();
-      done(true);
-    });
-    s.once('error', () => done(false));
-  });
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error): void => reject(e);
-    server.once('error', onError);
-    server.listen(path, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/**
- * Claims the shared socket name for the socket listening at `tmp`: a hard link fails when the name is
- * taken, so exactly one agent wins. A stale socket (nobody answering) is removed first, but only if it is
- * still the very file that was found dead: a racing agent may have claimed the name since.
- */
-async function claim(tmp: string, path: string): Promise<void> {
-  try {
-    linkSync(tmp, path);
-    return;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-  // Read before probing, so that "still the same file" below means "the file nobody answered on".
-  const before = lstatSync(path, { throwIfNoEntry: false });
-  if (await probe(path)) throw new AgentAlreadyRunningError(`an agent already answers on ${path}`);
-  if (before && !before.isSocket())
-    throw new Error(`${path} exists and is not a socket; remove it so the deploy agent can start`);
-  const current = lstatSync(path, { throwIfNoEntry: false });
-  if (before && current && current.ino === before.ino && current.dev === before.dev) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // already removed by another starter
-    }
-  }
-  try {
-    linkSync(tmp, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new AgentAlreadyRunningError(`another agent started on ${path}`);
-    throw e;
-  }
-}
 
 /** Starts the agent on the socket of `dir`; rejects with AgentAlreadyRunningError when one is already there. */
 export async function startAgentServer(opts: AgentServerOptions): Promise<RunningAgent> {
-  const idleMs = opts.idleMs ?? 60_000;
+  const idleMs = opts.idleMs ?? DEFAULT_AGENT_IDLE_MS;
   const log = opts.log ?? (() => {});
   const now = opts.now ?? Date.now;
   ensurePrivateDir(opts.dir);
   const path = socketPath(opts.dir);
-  // Node would silently bind a truncated path, one no hook looks at.
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
-    throw new Error(`the socket path ${path} is too long; set OKTA_AERIAL_AGENT_DIR to a shorter folder`);
+  checkSocketPath(path);
   const executors = new Map<string, HttpExecutor>();
   const sockets = new Set<Socket>();
   let inFlight = 0;
@@ -134,8 +78,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         try {
           checkConnection(msg.ref);
           const key = connectionKey(msg.ref as ConnectionRef);
-          if (key !== msg.key)
-            throw new Error('connection key mismatch (hook and agent of different builds?)');
+          if (key !== msg.key) {
+            const error = new AgentError({
+              code: 'EAGENTMISMATCH',
+              operation: 'open connection in the deploy agent',
+              reason: 'the connection key does not match (hook and agent of different builds?)',
+            });
+            return send(socket, { id: msg.id, ok: false, error: error.toRecord() });
+          }
           const existing = executors.get(key);
           // Same credentials, maybe another maxConcurrency: the lowest cap asked for holds.
           if (existing) existing.lowerCap(msg.ref.conn.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
@@ -153,14 +103,12 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
           }
           return send(socket, { id: msg.id, ok: true, protocol: PROTOCOL });
         } catch (e) {
-          const err = createOktaApiError({
-            operation: 'open connection in the deploy agent',
-            attempts: 0,
-            service: 'aerial',
-            code: 'ECONFIG',
-            transportMessage: (e as Error).message,
+          // A connection the checks refuse (a bad URL, an unusable key) is a ConfigurationError, sent as it is.
+          return send(socket, {
+            id: msg.id,
+            ok: false,
+            error: recordOf(e, 'open connection in the deploy agent'),
           });
-          return send(socket, { id: msg.id, ok: false, error: err.toRecord() });
         }
       }
       case 'counters': {
@@ -183,20 +131,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
             log: call.lines.length ? call.lines : undefined,
           });
         } catch (e) {
-          const err =
-            e instanceof OktaApiError
-              ? e
-              : createOktaApiError({
-                  operation: msg.req.operation,
-                  attempts: 0,
-                  service: 'aerial',
-                  code: 'EAGENT',
-                  transportMessage: (e as Error).message,
-                });
           send(socket, {
             id: msg.id,
             ok: false,
-            error: err.toRecord(),
+            error: recordOf(e, msg.req.operation, true),
             counters: await ex.sharedCounters(),
             log: call.lines.length ? call.lines : undefined,
           });
@@ -208,12 +146,11 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
       }
       default: {
         const id = (msg as { id?: number }).id ?? 0;
-        const error = createOktaApiError({
-          operation: 'deploy agent request',
-          attempts: 0,
-          service: 'aerial',
+        const error = new AgentError({
           code: 'EPROTOCOL',
-          transportMessage: 'unknown message type',
+          operation: 'deploy agent request',
+          reason: 'unknown message type',
+          hint: 'The hook and the agent are of different builds; the agent exits when idle or rebuilt',
         });
         return send(socket, { id, ok: false, error: error.toRecord() });
       }
@@ -237,7 +174,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   try {
     chmodSync(tmp, 0o600);
     ino = lstatSync(tmp).ino;
-    await claim(tmp, path);
+    await claimSocketName(tmp, path);
   } catch (e) {
     await closeServer(server);
     throw e;
@@ -309,22 +246,34 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
 
 /** The reply to a call a stopping agent did not run: safe for the hook to send again elsewhere. */
 function goingAway(id: number | undefined): AgentReply {
-  const error = createOktaApiError({
-    operation: 'deploy agent request',
-    attempts: 0,
-    service: 'aerial',
+  const error = new AgentError({
     code: 'EAGENTGONE',
-    transportMessage: 'the deploy agent is stopping; the call was not executed',
+    operation: 'deploy agent request',
+    reason: 'the deploy agent is stopping; the call was not executed',
+    hint: 'The hook sends it to the agent that serves the socket now',
   });
   return { id: id ?? 0, ok: false, goingAway: true, error: error.toRecord() };
 }
 
-function unknownKey(key: string) {
-  return createOktaApiError({
-    operation: `call for connection ${key.slice(0, 8)}`,
-    attempts: 0,
-    service: 'aerial',
+function unknownKey(key: string): ErrorRecord {
+  return new AgentError({
     code: 'EUNKNOWNCONN',
-    transportMessage: 'connection not opened',
+    operation: `call for connection ${key.slice(0, 8)}`,
+    reason: 'connection not opened',
+    hint: 'The hook sends an open before its first call; run again',
+  }).toRecord();
+}
+
+/**
+ * The record of what a call or an open in the agent failed with: the client's own errors as they are; anything
+ * else is a failure of the agent itself (redacted, for its message could quote anything).
+ */
+function recordOf(e: unknown, operation: string, mayHaveRun = false): ErrorRecord {
+  if (e instanceof OktaAerialError) return e.toRecord();
+  return new AgentError({
+    code: 'EAGENTINTERNAL',
+    operation,
+    reason: `the deploy agent failed: ${redact(e instanceof Error ? e.message : String(e))}`,
+    mayHaveRun,
   }).toRecord();
 }

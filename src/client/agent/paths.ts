@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ENV } from '../../common';
+import { AgentError } from '../errors/agent-error';
 import { PACKAGE_VERSION } from '../version';
 
 /**
@@ -15,7 +17,7 @@ import { PACKAGE_VERSION } from '../version';
  * directory, so a relative one would put its socket somewhere hooks never look.
  */
 export function agentDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.OKTA_AERIAL_AGENT_DIR || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`));
+  return resolve(env[ENV.agentDir] || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`));
 }
 
 /** Creates the folder if missing (0700) and refuses one that is not private to this user. */
@@ -23,14 +25,24 @@ export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const st = lstatSync(dir);
   if (!st.isDirectory())
-    throw new Error(`agent folder ${dir} is not a directory (a symlink is not accepted)`);
+    throw setupError(`agent folder ${dir} is not a directory (a symlink is not accepted)`);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid)
-    throw new Error(`agent folder ${dir} belongs to uid ${st.uid}, not to this user (${uid})`);
+    throw setupError(`agent folder ${dir} belongs to uid ${st.uid}, not to this user (${uid})`);
   if ((st.mode & 0o077) !== 0)
-    throw new Error(
+    throw setupError(
       `agent folder ${dir} is accessible to other users (mode ${(st.mode & 0o777).toString(8)}); it must be 700`,
     );
+}
+
+/** Refuses a socket path Unix cannot bind (Node would silently bind a truncated one, which no hook looks at). */
+export function checkSocketPath(path: string): void {
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES)
+    throw setupError(`the socket path ${path} is too long; set ${ENV.agentDir} to a shorter folder`);
+}
+
+function setupError(reason: string): AgentError {
+  return new AgentError({ code: 'EAGENTSETUP', reason });
 }
 
 /** The longest socket path that works everywhere: sun_path holds 104 bytes on macOS, 108 on Linux, NUL included. */

@@ -5,11 +5,11 @@
  * factory on the hook side, so they read the same as in-process errors.
  */
 import type { Socket } from 'node:net';
-import type { ErrorRecord } from '../errors';
+import type { ErrorRecord } from '../errors/wire';
 import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
 
 /** Bumped on any incompatible change; a hook and an agent of different protocols do not talk. */
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 /** Messages a hook sends. */
 export type AgentRequest =

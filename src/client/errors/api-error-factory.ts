@@ -1,118 +1,15 @@
 /**
- * One error type for every failure of the client, built by one factory from a response or a transport
- * failure (stripe-node style). The factory first reduces the facts to a plain, redacted {@link ErrorRecord}
- * (which is also what the deploy agent sends over its socket), then builds the subclass from it, so an
- * error looks the same whether the call ran in-process or in the agent. Free of axios on purpose.
+ * The one factory of API errors (stripe-node style): it reduces what an attempt showed (a response, or a
+ * transport failure, plus what the operation knows) to a redacted {@link ApiErrorRecord}, picks the class
+ * and the hint, and builds the error. Only real API calls come here; configuration, agent and protocol
+ * failures have their own types. Free of axios on purpose.
  */
-import { redact } from './redact';
+import { redact } from '../log/redact';
+import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
+import { causeRecordOf, redactRequest } from './okta-aerial-error';
 
 /** Which API answered, for the hint that tells a person what to do. */
 export type ApiService = 'aerial' | 'org' | 'token';
-
-/** The plain, serializable form of an error (all text already redacted). */
-export interface ErrorRecord {
-  readonly type: ErrorType;
-  readonly operation: string;
-  readonly attempts: number;
-  readonly retryable: boolean;
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly errorSummary?: string;
-  readonly errorId?: string;
-  readonly causes: string[];
-  /** Text for failures without an Okta error object (transport, deadline, configuration). */
-  readonly detail?: string;
-  readonly hint: string;
-}
-
-/** Names of the error classes. */
-export type ErrorType =
-  | 'OktaApiError'
-  | 'NotFoundError'
-  | 'RateLimitError'
-  | 'AuthenticationError'
-  | 'AuthorizationError'
-  | 'ValidationError'
-  | 'ConflictError'
-  | 'NetworkError'
-  | 'TimeoutError';
-
-/** Any failure of an Okta API call; message = what was attempted, Okta's error, and what to do. */
-export class OktaApiError extends Error {
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly errorSummary?: string;
-  readonly errorId?: string;
-  readonly causes: string[];
-  readonly operation: string;
-  readonly attempts: number;
-  readonly retryable: boolean;
-  /** What a person should do about it. */
-  readonly hint: string;
-  /** Text for failures without an Okta error object (transport, deadline). */
-  readonly detail?: string;
-
-  constructor(record: ErrorRecord) {
-    super(formatMessage(record));
-    this.name = record.type;
-    this.status = record.status;
-    this.errorCode = record.errorCode;
-    this.errorSummary = record.errorSummary;
-    this.errorId = record.errorId;
-    this.causes = [...record.causes];
-    this.operation = record.operation;
-    this.attempts = record.attempts;
-    this.retryable = record.retryable;
-    this.hint = record.hint;
-    this.detail = record.detail;
-  }
-
-  /** The serializable record this error was built from. */
-  toRecord(): ErrorRecord {
-    return {
-      type: this.name as ErrorType,
-      operation: this.operation,
-      attempts: this.attempts,
-      retryable: this.retryable,
-      status: this.status,
-      errorCode: this.errorCode,
-      errorSummary: this.errorSummary,
-      errorId: this.errorId,
-      causes: this.causes,
-      detail: this.detail,
-      hint: this.hint,
-    };
-  }
-}
-
-/** The resource does not exist (404). */
-export class NotFoundError extends OktaApiError {}
-/** 429 retries ran out. */
-export class RateLimitError extends OktaApiError {}
-/** 401: credentials were refused. */
-export class AuthenticationError extends OktaApiError {}
-/** 403: the credentials lack a scope or role. */
-export class AuthorizationError extends OktaApiError {}
-/** 400/422: Okta refused the request's content. */
-export class ValidationError extends OktaApiError {}
-/** 409, or the entity already exists. */
-export class ConflictError extends OktaApiError {}
-/** The connection failed (reset, refused, DNS). */
-export class NetworkError extends OktaApiError {}
-/** An attempt timed out or the operation's deadline ran out. */
-export class TimeoutError extends OktaApiError {}
-
-const CLASSES: Record<ErrorType, new (r: ErrorRecord) => OktaApiError> = {
-  OktaApiError,
-  NotFoundError,
-  RateLimitError,
-  AuthenticationError,
-  AuthorizationError,
-  ValidationError,
-  ConflictError,
-  NetworkError,
-  TimeoutError,
-};
 
 /** The transport code of an attempt cut off by the operation deadline (not a network failure). */
 export const DEADLINE_CODE = 'EOKTADEADLINE';
@@ -125,10 +22,15 @@ export interface ErrorFacts {
   readonly status?: number;
   /** Parsed response body (Okta error object, OAuth error, or anything). */
   readonly body?: unknown;
+  /** Response headers, lower-case names (X-Okta-Request-Id is read from them). */
   readonly headers?: Readonly<Record<string, string | undefined>>;
   /** Transport error code and message, when there was no response. */
   readonly code?: string;
   readonly transportMessage?: string;
+  /** The transport failure itself; only its name, code and redacted message are kept. */
+  readonly cause?: unknown;
+  /** The request that failed last; shown redacted. */
+  readonly request?: { readonly method: string; readonly url: string };
   /** The operation deadline ran out (or a retry's wait would pass it). */
   readonly deadlineMs?: number;
   readonly deadlineExceeded?: boolean;
@@ -144,22 +46,17 @@ export interface ErrorFacts {
   readonly secrets?: readonly string[];
 }
 
-/** Builds the error for a failed operation: the one factory every layer uses. */
+/** Builds the error for a failed API call: the one factory every layer uses. */
 export function createOktaApiError(facts: ErrorFacts): OktaApiError {
-  return errorFromRecord(toErrorRecord(facts));
-}
-
-/** Rebuilds an error from its record (e.g. one received from the deploy agent). */
-export function errorFromRecord(record: ErrorRecord): OktaApiError {
-  const Ctor = CLASSES[record.type] ?? OktaApiError;
-  const err = new Ctor({ ...record, causes: record.causes ?? [] });
-  return err;
+  const record = toErrorRecord(facts);
+  return new API_ERROR_CLASSES[record.type](record);
 }
 
 /** Reduces the facts of a failure to a redacted record. */
-export function toErrorRecord(facts: ErrorFacts): ErrorRecord {
+export function toErrorRecord(facts: ErrorFacts): ApiErrorRecord {
+  const secrets = facts.secrets ?? [];
   const clean = (s: string | undefined): string | undefined =>
-    s === undefined ? undefined : redact(s, facts.secrets ?? []).slice(0, 2000);
+    s === undefined ? undefined : redact(s, secrets).slice(0, 2000);
   const parsed = parseErrorBody(facts.body);
   const status = facts.status;
   const type = errorType(facts, parsed.errorCode, parsed.errorSummary);
@@ -192,15 +89,13 @@ export function toErrorRecord(facts: ErrorFacts): ErrorRecord {
     errorCode: clean(parsed.errorCode),
     errorSummary: clean(parsed.errorSummary),
     errorId: clean(parsed.errorId),
+    requestId: clean(facts.headers?.['x-okta-request-id']),
+    request: facts.request && redactRequest(facts.request.method, facts.request.url, secrets),
     causes: parsed.causes.map((c) => clean(c) ?? ''),
+    cause: causeRecordOf(facts.cause, secrets),
     detail: clean(detail),
     hint: hintFor(type, facts),
   };
-}
-
-/** True when the error (or a record of it) means "the resource does not exist". */
-export function isNotFound(err: unknown): boolean {
-  return err instanceof NotFoundError || (err instanceof OktaApiError && err.status === 404);
 }
 
 interface ParsedBody {
@@ -241,7 +136,7 @@ export function parseErrorBody(body: unknown): ParsedBody {
   return { causes };
 }
 
-function errorType(facts: ErrorFacts, errorCode?: string, errorSummary?: string): ErrorType {
+function errorType(facts: ErrorFacts, errorCode?: string, errorSummary?: string): ApiErrorType {
   if (facts.deadlineExceeded) return 'TimeoutError';
   const { status } = facts;
   if (status === undefined) {
@@ -266,7 +161,7 @@ function errorType(facts: ErrorFacts, errorCode?: string, errorSummary?: string)
   return 'OktaApiError';
 }
 
-function hintFor(type: ErrorType, facts: ErrorFacts): string {
+function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
   const scope =
     facts.scope ?? (facts.service === 'org' ? 'okta.principalRateLimits.manage' : 'okta.accounts.manage');
   switch (type) {
@@ -303,15 +198,4 @@ function hintFor(type: ErrorType, facts: ErrorFacts): string {
         ? 'Okta had a server error; run again later, and quote the errorId to Okta support if it persists.'
         : 'See the Okta error above.';
   }
-}
-
-function formatMessage(r: ErrorRecord): string {
-  const what = [r.status, r.errorCode, r.errorSummary ?? r.detail]
-    .filter((x) => x !== undefined && x !== '')
-    .join(' ');
-  const causes = r.causes.length ? ` (causes: ${r.causes.join('; ')})` : '';
-  const id = r.errorId ? ` (errorId ${r.errorId})` : '';
-  const extra = r.errorSummary !== undefined && r.detail ? ` [${r.detail}]` : '';
-  const attempts = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
-  return `${r.operation} failed after ${attempts}: ${what}${causes}${id}${extra}. ${r.hint}`;
 }

@@ -1,10 +1,11 @@
 /** Where the client's warnings and (redacted) debug lines go. */
+import { ENV } from '../../common';
+import type { ClientOptions } from '../types';
 import { redact } from './redact';
-import type { ClientOptions } from './types';
 
 /** True when OKTA_AERIAL_DEBUG=1: every attempt is logged (redacted). */
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.OKTA_AERIAL_DEBUG === '1';
+  return env[ENV.debug] === '1';
 }
 
 /** A sink for warnings (always) and debug lines (only when debugging), redacting both. */

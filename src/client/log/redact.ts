@@ -46,3 +46,24 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     .replace(AUTHORIZATION, '$1 [REDACTED]')
     .replace(SECRET_FIELD, '$1"[REDACTED]"');
 }
+
+/** Query parameters whose values are never shown, whatever their value looks like. */
+const SECRET_PARAM = /token|assertion|secret|password|passphrase|key|signature|code|nonce/i;
+
+/**
+ * A URL fit for an error or a log line: no user info, the values of secret-named query parameters hidden,
+ * and known secrets and secret-shaped text replaced like any other text.
+ */
+export function redactUrl(href: string, secrets: readonly string[] = []): string {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return redact(href, secrets);
+  }
+  url.username = '';
+  url.password = '';
+  for (const name of [...url.searchParams.keys()])
+    if (SECRET_PARAM.test(name)) url.searchParams.set(name, 'REDACTED');
+  return redact(url.toString(), secrets);
+}

@@ -1,7 +1,7 @@
 /**
  * The retry decision and the retry delay, as pure functions of one failed attempt (no I/O, no clock,
- * no randomness of their own), so every rule of design.md is a row in a unit-test table.
- * Free of axios on purpose: the deploy agent's thin hook side uses it for re-read-then-POST loops too.
+ * no randomness of their own), so every rule of design.md is a row in a unit-test table. The retry layer
+ * (http/retry-layer.ts) hands them to axios-retry for API calls, POSTs that re-read and token requests alike.
  */
 
 /** Tunables of the retry layer. */
@@ -43,7 +43,7 @@ export type FailureKind =
   | 'concurrency' // 429 with X-Rate-Limit-Limit: 0 (or no rate headers at all)
   | 'rate' // 429 of a per-minute bucket: wait for the reset
   | 'auth' // 401 on an OAuth token: refresh once
-  | 'dpop-nonce' // 401 use_dpop_nonce from a resource server
+  | 'dpop-nonce' // use_dpop_nonce: 401 from a resource server, 400 from the authorization server
   | 'server' // 5xx except 501
   | 'network' // reset, refused, hang up
   | 'timeout' // attempt timed out
@@ -59,6 +59,8 @@ export interface RetryContext {
   readonly headers?: Readonly<Record<string, string | undefined>>;
   /** Transport error code (ECONNRESET, ETIMEDOUT, ECONNABORTED, ...), when there was no response. */
   readonly code?: string;
+  /** The response body's Okta `errorCode` or OAuth `error` (e.g. use_dpop_nonce), when it has one. */
+  readonly errorCode?: string;
   /** The call carries an OAuth token that can be fetched again (not SSWS). */
   readonly canRefreshToken?: boolean;
   /** A 401 already led to a token refresh in this operation. */
@@ -80,6 +82,8 @@ export interface RetryDecision {
   readonly kind: FailureKind;
   /** Why not, for the error message. */
   readonly reason?: 'attempts' | 'budget' | 'not-retryable' | 'unsafe-method' | 'refreshed';
+  /** Retry allowed only because the caller re-reads first (a POST that may have taken effect). */
+  readonly rereadFirst?: true;
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
@@ -87,7 +91,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Classifies a failed attempt. */
 export function classifyFailure(
-  ctx: Pick<RetryContext, 'status' | 'headers' | 'code' | 'canRefreshToken'>,
+  ctx: Pick<RetryContext, 'status' | 'headers' | 'code' | 'errorCode' | 'canRefreshToken'>,
 ): FailureKind {
   const { status, headers = {} } = ctx;
   if (status === undefined) {
@@ -105,6 +109,8 @@ export function classifyFailure(
       return 'dpop-nonce';
     return ctx.canRefreshToken ? 'auth' : 'client';
   }
+  // The authorization server asks for its nonce in the DPoP proof of a token request (RFC 9449 §8).
+  if (status === 400 && ctx.errorCode === 'use_dpop_nonce' && headers['dpop-nonce']) return 'dpop-nonce';
   if (status >= 500 && status <= 599 && status !== 501) return 'server';
   return 'client';
 }
@@ -121,12 +127,12 @@ export function shouldRetry(ctx: RetryContext): RetryDecision {
   if (kind === 'auth')
     return ctx.refreshedToken ? { retry: false, kind, reason: 'refreshed' } : { retry: true, kind };
   if (kind === 'dpop-nonce') return { retry: true, kind };
-  const idempotent = IDEMPOTENT.has(ctx.method.toUpperCase()) || ctx.rereadBeforeRetry === true;
-  if (!idempotent) return { retry: false, kind, reason: 'unsafe-method' };
+  const idempotent = IDEMPOTENT.has(ctx.method.toUpperCase());
+  if (!idempotent && ctx.rereadBeforeRetry !== true) return { retry: false, kind, reason: 'unsafe-method' };
   if ((kind === 'server' || kind === 'network' || kind === 'timeout') && ctx.budgetAvailable === false) {
     return { retry: false, kind, reason: 'budget' };
   }
-  return { retry: true, kind };
+  return idempotent ? { retry: true, kind } : { retry: true, kind, rereadFirst: true };
 }
 
 /** Milliseconds until the rate-limit window resets, measured against the response's own Date (clock-skew safe). */
