@@ -30,6 +30,8 @@ export const ENV = {
   emulatorUrl: 'OKTA_AERIAL_EMULATOR_URL',
   /** The terraform binary `drift`, `plan` and `--repair` run (default: terraform on PATH). */
   terraform: 'OKTA_AERIAL_TERRAFORM',
+  /** The emulator's `--state` encryption secret, any string (default: a 0600 `FILE.key` beside the state). */
+  emulatorStateKey: 'OKTA_AERIAL_EMULATOR_STATE_KEY',
 } as const;
 
 /** Environment variable names must look like this (checked at synth and deploy). */

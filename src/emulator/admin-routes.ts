@@ -1,18 +1,22 @@
 /** Admin endpoints under `/__admin/` (not Okta APIs: no auth, no faults, not counted in stats). */
-import type { EmulatorCore, HandlerResult, RequestContext } from './core';
-import { jsonBody } from './body';
-import { toExportLines } from './credentials';
+import type { EmulatorCore } from './core';
 import { err, OktaError } from './errors';
 import { normalizeFaults } from './faults';
+import { toExportLines } from './credentials';
+import { jsonBody } from './request';
+import { ok } from './response';
+import { route } from './router';
+import type { AdminHandler } from './urls';
 
 /** The state without secrets, for tests, demos and curious users. */
 export function publicState(core: EmulatorCore): unknown {
+  const { state } = core.model;
   return {
-    accounts: core.state.accounts.map((a) => ({
+    accounts: state.accounts.map((a) => ({
       ...a,
       subscribedProducts: a.subscribedProducts.map((p) => ({ ...p })),
     })),
-    orgs: core.state.orgs.map((o) => ({
+    orgs: state.orgs.map((o) => ({
       id: o.id,
       name: o.name,
       domain: o.domain,
@@ -34,47 +38,44 @@ export function publicState(core: EmulatorCore): unknown {
   };
 }
 
-/** Handles one admin request; `credentials` is supplied by the server (it holds the PEM). */
-export function handleAdmin(
-  core: EmulatorCore,
-  ctx: RequestContext,
-  name: string,
-  credentials: () => Record<string, string>,
-): HandlerResult {
-  const m = ctx.method;
-  switch (`${m} ${name}`) {
-    case 'GET stats':
-      return { status: 200, body: core.stats };
-    case 'GET log':
-      return { status: 200, body: core.logEntries };
-    case 'POST reset':
-      core.resetStats();
-      return { status: 200, body: { ok: true } };
-    case 'GET faults':
-      return { status: 200, body: core.faults };
-    case 'PUT faults': {
-      try {
-        core.setFaults(normalizeFaults(jsonBody(ctx)));
-      } catch (e) {
-        if (e instanceof OktaError) throw e;
-        throw err.validation('faults', (e as Error).message);
-      }
-      return { status: 200, body: core.faults };
-    }
-    case 'GET credentials': {
-      const env = credentials();
-      if (ctx.url.searchParams.get('format') === 'env')
-        return {
-          status: 200,
-          body: toExportLines(env),
-          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-        };
-      return { status: 200, body: env };
-    }
-    case 'GET state':
-      return { status: 200, body: publicState(core) };
+const putFaults: AdminHandler = (core, ctx) => {
+  try {
+    core.setFaults(normalizeFaults(jsonBody(ctx)));
+  } catch (e) {
+    if (e instanceof OktaError) throw e;
+    throw err.validation('faults', (e as Error).message);
   }
-  if (['stats', 'log', 'reset', 'faults', 'credentials', 'state'].includes(name))
-    throw err.methodNotAllowed(name === 'reset' ? ['POST'] : name === 'faults' ? ['GET', 'PUT'] : ['GET']);
-  throw err.notFound(`${ctx.url.pathname} (admin endpoint)`);
-}
+  return ok(core.faults);
+};
+
+const credentials: AdminHandler = (core, ctx) => {
+  const env = core.credentials();
+  if (ctx.url.searchParams.get('format') === 'env')
+    return {
+      status: 200,
+      body: toExportLines(env),
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    };
+  return ok(env);
+};
+
+/** Paths under `/__admin`. */
+export const ADMIN_ROUTES = [
+  route<AdminHandler>('/stats', { GET: ['admin.stats', (core) => ok(core.stats)] }),
+  route<AdminHandler>('/log', { GET: ['admin.log', (core) => ok(core.logEntries)] }),
+  route<AdminHandler>('/reset', {
+    POST: [
+      'admin.reset',
+      (core) => {
+        core.resetStats();
+        return ok({ ok: true });
+      },
+    ],
+  }),
+  route<AdminHandler>('/faults', {
+    GET: ['admin.faults', (core) => ok(core.faults)],
+    PUT: ['admin.setFaults', putFaults],
+  }),
+  route<AdminHandler>('/credentials', { GET: ['admin.credentials', credentials] }),
+  route<AdminHandler>('/state', { GET: ['admin.state', (core) => ok(publicState(core))] }),
+];

@@ -1,11 +1,15 @@
 /**
  * Resource-call authentication: `Bearer` and `DPoP` access tokens issued by the emulator's token endpoints,
- * and `SSWS` API tokens where the org management API allows them; plus Okta-shaped 401/403 challenges.
+ * and `SSWS` API tokens where the org management API allows them; Okta-shaped 401/403 challenges; and the
+ * guard of each API family (which caller may call it, with which scopes).
  */
-import type { EmulatorCore, RequestContext } from './core';
-import { DPOP_CHALLENGE, DpopProofError, sha256b64u, verifyDpopProof } from './dpop';
+import { SCOPES } from '../okta-api';
+import type { EmulatorCore } from './core';
+import { DPOP_CHALLENGE, DpopProofError, verifyDpopProof } from './dpop';
 import { err } from './errors';
-import type { OrgState, TokenState } from './state';
+import { sha256b64u } from './ids';
+import type { RequestContext } from './request';
+import type { AccountState, OrgState, TokenState } from './state';
 
 /** Who made a request. */
 export type Caller =
@@ -57,7 +61,7 @@ export async function authenticate(
   const lower = scheme.toLowerCase();
   if (lower !== 'bearer' && lower !== 'dpop') throw unauthorized(core, realmOrg);
   const hash = sha256b64u(value);
-  const token = core.findToken(hash);
+  const token = core.model.findToken(hash);
   if (!token || token.exp <= core.now()) throw unauthorized(core, realmOrg);
   ctx.clientId = token.clientId;
   if (token.jkt) {
@@ -104,4 +108,54 @@ export function requireScope(
   throw err.forbidden({
     'WWW-Authenticate': `${caller.scheme} authorization_uri="${realm}/oauth2/v1/authorize", realm="${realm}", scope="${needed}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${ctx.url.pathname}"`,
   });
+}
+
+/** Who is recorded as createdBy / lastUpdatedBy / grantedBy: the token's user, or the OAuth client. */
+export function actorOf(caller: Caller): string {
+  return caller.kind === 'ssws' ? caller.userId : caller.token.clientId;
+}
+
+const ACCOUNT_READ = [SCOPES.accountsRead, SCOPES.accountsManage];
+const ACCOUNT_MANAGE = [SCOPES.accountsManage];
+
+/**
+ * Authenticates and authorises an Aerial call (okta-api.md 4): a token from the account's Aerial org, for
+ * this account, with okta.accounts.read (either scope) or, to write, okta.accounts.manage. Returns the account.
+ */
+export async function accountGuard(
+  core: EmulatorCore,
+  ctx: RequestContext,
+  write: boolean,
+): Promise<AccountState> {
+  const known = core.model.account(ctx.accountId!);
+  const realm = known ? core.model.aerialOrgOf(known) : undefined;
+  const caller = await authenticate(core, ctx, realm, false);
+  // An account lives in exactly one environment: the other environment does not know it.
+  const account = known && known.environment === ctx.env ? known : undefined;
+  if (!account) throw err.notFound(`${ctx.accountId} (Account)`);
+  if (caller.kind !== 'oauth' || caller.token.accountId !== account.id)
+    throw err.forbidden({}, 'The access token was not issued for this Aerial account.');
+  requireScope(core, ctx, caller, write ? ACCOUNT_MANAGE : ACCOUNT_READ, realm);
+  return account;
+}
+
+/**
+ * Authenticates a call to an org's management API: its SSWS token, or an OAuth token from this org's own
+ * authorization server; `read` scopes for GET/HEAD, `manage` scopes otherwise.
+ */
+export async function orgGuard(
+  core: EmulatorCore,
+  ctx: RequestContext,
+  org: OrgState,
+  read: string[],
+  manage: string[],
+): Promise<Caller> {
+  const caller = await authenticate(core, ctx, org, true, org);
+  if (caller.kind === 'oauth' && caller.token.orgId !== org.id) {
+    // A token of another org's authorization server is not valid here at all.
+    throw err.invalidToken();
+  }
+  const write = ctx.method !== 'GET' && ctx.method !== 'HEAD';
+  requireScope(core, ctx, caller, write ? manage : read, org);
+  return caller;
 }

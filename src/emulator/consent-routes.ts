@@ -1,77 +1,56 @@
-/** Aerial consent API of each emulated org (okta-api.md 1.7) under `/orgs/{subdomain}/api/v1/org/privacy/aerial`. */
-import type { EmulatorCore, HandlerResult, RequestContext } from './core';
-import { jsonObject } from './body';
-import { err, OktaError } from './errors';
-import { orgGuard } from './prl-routes';
+/**
+ * The Aerial consent API's routes (okta-api.md 1.7) under `/orgs/{subdomain}/api/v1/org/privacy/aerial`.
+ * The rules are in consent-model.ts.
+ */
+import { actorOf, orgGuard } from './auth';
+import { grantConsent, revokeConsent } from './consent-model';
+import type { EmulatorCore } from './core';
+import { err } from './errors';
+import { jsonObject } from './request';
+import { ok } from './response';
+import { route } from './router';
 import type { OrgState } from './state';
+import type { OrgHandler } from './urls';
 
 const READ = ['okta.orgs.read', 'okta.orgs.manage'];
 const MANAGE = ['okta.orgs.manage'];
-const ACCOUNT_ID = /^[a-z0-9]{27}$/;
+const PATH = '/api/v1/org/privacy/aerial';
+
+const link = (core: EmulatorCore, org: OrgState, rest: string, allow: string) => ({
+  href: `${core.orgBase(org)}${PATH}${rest}`,
+  hints: { allow: [allow] },
+});
 
 function consentJson(core: EmulatorCore, org: OrgState) {
-  const base = `${core.orgBase(org)}/api/v1/org/privacy/aerial`;
   return {
     ...org.consent!,
-    _links: {
-      self: { href: base, hints: { allow: ['GET'] } },
-      revoke: { href: `${base}/revoke`, hints: { allow: ['POST'] } },
-    },
+    _links: { self: link(core, org, '', 'GET'), revoke: link(core, org, '/revoke', 'POST') },
   };
 }
 
-/** GET /api/v1/org/privacy/aerial */
-export async function getConsent(
-  core: EmulatorCore,
-  ctx: RequestContext,
-  org: OrgState,
-): Promise<HandlerResult> {
+const get: OrgHandler = async (core, ctx, org) => {
   await orgGuard(core, ctx, org, READ, MANAGE);
   if (!org.consent) throw err.notFound('grant (String)');
-  return { status: 200, body: consentJson(core, org) };
-}
+  return ok(consentJson(core, org));
+};
 
-/** POST /api/v1/org/privacy/aerial/grant {accountId} */
-export async function grantConsent(
-  core: EmulatorCore,
-  ctx: RequestContext,
-  org: OrgState,
-): Promise<HandlerResult> {
+/** Body `{accountId}`; 200 with the consent. */
+const grant: OrgHandler = async (core, ctx, org) => {
   const caller = await orgGuard(core, ctx, org, READ, MANAGE);
-  const body = jsonObject(ctx);
-  if (typeof body.accountId !== 'string' || !ACCOUNT_ID.test(body.accountId))
-    throw new OktaError(400, 'E0000001', 'API validation failed: account', ['Invalid aerial account ID.']);
-  if (org.consent)
-    throw new OktaError(400, 'E0000001', 'API validation failed: account', [
-      'The org already has a consent grant added to Aerial.',
-    ]);
-  org.consent = {
-    accountId: body.accountId,
-    grantedBy: caller.kind === 'ssws' ? caller.userId : caller.token.clientId,
-    grantedDate: core.nowIso(),
-  };
-  core.changed();
-  return { status: 200, body: consentJson(core, org) };
-}
+  grantConsent(core.model, org, jsonObject(ctx).accountId, actorOf(caller));
+  return ok(consentJson(core, org));
+};
 
-/** POST /api/v1/org/privacy/aerial/revoke {accountId} */
-export async function revokeConsent(
-  core: EmulatorCore,
-  ctx: RequestContext,
-  org: OrgState,
-): Promise<HandlerResult> {
+/** Body `{accountId}`; 200 with the link to grant again. */
+const revoke: OrgHandler = async (core, ctx, org) => {
   await orgGuard(core, ctx, org, READ, MANAGE);
-  const body = jsonObject(ctx);
-  if (typeof body.accountId !== 'string' || !ACCOUNT_ID.test(body.accountId))
-    throw new OktaError(400, 'E0000001', 'API validation failed: account', ['Invalid aerial account ID.']);
-  if (org.linkedAccountId)
-    throw new OktaError(400, 'E0000001', 'API validation failed: account', [
-      'The org is already linked to an Account.',
-    ]);
-  if (org.consent?.accountId === body.accountId) {
-    org.consent = undefined;
-    core.changed();
-  }
-  const base = `${core.orgBase(org)}/api/v1/org/privacy/aerial`;
-  return { status: 200, body: { _links: { grant: { href: `${base}/grant`, hints: { allow: ['POST'] } } } } };
-}
+  revokeConsent(core.model, org, jsonObject(ctx).accountId);
+  return ok({ _links: { grant: link(core, org, '/grant', 'POST') } });
+};
+
+/** Paths under `/orgs/{subdomain}`. */
+export const CONSENT_ROUTES = [
+  route(PATH, { GET: ['consent.get', get] }),
+  route(`${PATH}/grant`, { POST: ['consent.grant', grant] }),
+  route(`${PATH}/revoke`, { POST: ['consent.revoke', revoke] }),
+];

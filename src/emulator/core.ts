@@ -1,12 +1,13 @@
 /**
- * The emulator's shared runtime: state, clock, randomness, counters, replay caches and URL helpers. Route
- * modules receive it; the server composes them.
+ * The emulator's runtime around the model: resolved options, clock, randomness, fault rules, stats and the
+ * request log, concurrency and per-minute counters, replay caches and the emulator's own URLs. Route
+ * modules receive it; the rules of each API live in the model it holds.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AerialEnvironment } from '../okta-api';
-import { seededRandom } from './faults';
-import type { AccountState, EmulatorState, OrgState, TokenState } from './state';
-import type { EmulatorStats, FaultConfig, RequestLogEntry } from './types';
+import { seededRandom, type FaultConfig } from './faults';
+import type { EmulatorModel } from './model';
+import type { OrgState } from './state';
+import type { EmulatorStats, RequestLogEntry } from './types';
 
 /** Resolved options (defaults applied). */
 export interface CoreOptions {
@@ -21,32 +22,11 @@ export interface CoreOptions {
   randomSeed?: number;
 }
 
-/** What a handler returns; the server renders it. */
-export interface HandlerResult {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string | string[]>;
-}
-
-/** One request as the handlers see it. */
-export interface RequestContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly method: string;
-  /** The request URL against the emulator's base URL (what DPoP `htu` and Link headers use). */
-  readonly url: URL;
-  readonly route: string;
-  readonly params: Record<string, string>;
-  rawBody: Buffer;
-  env?: AerialEnvironment;
-  accountId?: string;
-  org?: string;
-  clientId?: string;
-  principal?: string;
-}
-
 /** Entries kept in the request log before the oldest are dropped. */
 const LOG_CAP = 20000;
+
+/** X-Rate-Limit-Limit reported when no per-minute limit is configured (never enforced). */
+export const NOMINAL_LIMIT = 1000;
 
 /** A fixed-size window counter for the optional per-minute limit and the X-Rate-Limit-* headers. */
 interface Window {
@@ -54,13 +34,14 @@ interface Window {
   count: number;
 }
 
-/** Shared runtime of one emulator instance. */
+/** Runtime of one emulator instance. */
 export class EmulatorCore {
   url = '';
   faults: FaultConfig = { rules: [] };
   random: () => number;
   stats: EmulatorStats = emptyStats();
   logEntries: RequestLogEntry[] = [];
+  /** Requests in flight per concurrency slot (an environment and account, or an org). */
   readonly inFlight = new Map<string, number>();
   readonly windows = new Map<string, Window>();
   /** Used client assertion jti → expiry (ms). */
@@ -69,13 +50,11 @@ export class EmulatorCore {
   readonly proofJtis = new Map<string, number>();
   /** DPoP nonces, newest first; each valid for 3 days, a new one every 24 h (okta-api.md 1.2). */
   readonly dpopNonces: { value: string; created: number }[] = [];
-  /** Called after every state change (persistence hooks in here). */
-  onChange: () => void = () => undefined;
-  /** Index of state.tokens by hash, so a busy benchmark does not scan every token per request. */
-  private tokenIndex?: Map<string, TokenState>;
+  /** The environment variables that point a stack at this emulator (set by the server, which holds the key). */
+  credentials: () => Record<string, string> = () => ({});
 
   constructor(
-    public state: EmulatorState,
+    readonly model: EmulatorModel,
     readonly opts: CoreOptions,
   ) {
     this.random = opts.randomSeed !== undefined ? seededRandom(opts.randomSeed) : Math.random;
@@ -83,29 +62,6 @@ export class EmulatorCore {
 
   now(): number {
     return this.opts.now();
-  }
-
-  nowIso(): string {
-    return new Date(this.now()).toISOString();
-  }
-
-  /** Records that state changed (persisted soon after). */
-  changed(): void {
-    this.onChange();
-  }
-
-  /** The stored token with this hash, if any (expired ones included). */
-  findToken(hash: string): TokenState | undefined {
-    this.tokenIndex ??= new Map(this.state.tokens.map((t) => [t.hash, t]));
-    return this.tokenIndex.get(hash);
-  }
-
-  /** Stores a new token and drops expired ones. */
-  addToken(token: TokenState): void {
-    const now = this.now();
-    this.state.tokens = this.state.tokens.filter((t) => t.exp > now);
-    this.state.tokens.push(token);
-    this.tokenIndex = new Map(this.state.tokens.map((t) => [t.hash, t]));
   }
 
   /** Replaces the fault rules; a seed in them restarts the random sequence. */
@@ -138,23 +94,6 @@ export class EmulatorCore {
     return `${this.orgBase(org)}/oauth2/v1/token`;
   }
 
-  account(id: string): AccountState | undefined {
-    return this.state.accounts.find((a) => a.id === id);
-  }
-
-  orgById(id: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.id === id && !o.deleted);
-  }
-
-  orgBySubdomain(sub: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.subdomain === sub && !o.deleted);
-  }
-
-  /** The Aerial org of an account. */
-  aerialOrgOf(account: AccountState): OrgState | undefined {
-    return this.orgById(account.aerialOrgId);
-  }
-
   /**
    * Counts a request in the (environment, account) or org window and returns the X-Rate-Limit-* values.
    * With no per-minute limit configured, the headers still report a nominal limit that is never enforced.
@@ -180,9 +119,6 @@ export class EmulatorCore {
       for (const [k, exp] of m) if (exp < now) m.delete(k);
   }
 }
-
-/** X-Rate-Limit-Limit reported when no per-minute limit is configured (never enforced). */
-export const NOMINAL_LIMIT = 1000;
 
 function emptyStats(): EmulatorStats {
   return {

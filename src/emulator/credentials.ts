@@ -1,6 +1,8 @@
 /** The environment variables that point a stack or a script at a running emulator. */
+import { ENV, ENV_NAME_PATTERN } from '../common';
+import { SCOPES } from '../okta-api';
 import type { EmulatorCore } from './core';
-import { DEMO } from './seed';
+import { DEMO } from './demo-seed';
 import type { AccountState, OrgState } from './state';
 
 /** Env label of an org: subdomain upper-cased, '-' → '_' (acme-prod → ACME_PROD). */
@@ -17,15 +19,16 @@ export function buildCredentials(
   privateKeyPem: string,
   keyId: string,
 ): Record<string, string> {
-  const out: Record<string, string> = { OKTA_AERIAL_EMULATOR_URL: core.url };
+  const out: Record<string, string> = { [ENV.emulatorUrl]: core.url };
+  const { model } = core;
   const pick = (env: 'production' | 'sandbox', demoId: string): AccountState | undefined =>
-    core.state.accounts.find((a) => a.id === demoId) ??
-    core.state.accounts.find((a) => a.environment === env);
+    model.state.accounts.find((a) => a.id === demoId) ??
+    model.state.accounts.find((a) => a.environment === env);
   const clientOf = (account: AccountState, demoClient: string): string | undefined => {
-    const org = core.aerialOrgOf(account);
+    const org = model.aerialOrgOf(account);
     const c =
       org?.clients.find((x) => x.clientId === demoClient) ??
-      org?.clients.find((x) => x.scopes.includes('okta.accounts.manage'));
+      org?.clients.find((x) => x.scopes.includes(SCOPES.accountsManage));
     return c?.clientId;
   };
   const accounts = [
@@ -38,24 +41,24 @@ export function buildCredentials(
   ];
   for (const { prefix, account, clientId } of accounts) {
     if (!account) continue;
-    const aerialOrg = core.aerialOrgOf(account);
+    const aerialOrg = model.aerialOrgOf(account);
     out[`${prefix}ACCOUNT_ID`] = account.id;
     out[`${prefix}BASE_URL`] = core.aerialBase(account.environment);
     if (aerialOrg) out[`${prefix}TOKEN_URL`] = core.tokenUrl(aerialOrg);
     const c = clientOf(account, clientId);
     if (c) out[`${prefix}CLIENT_ID`] = c;
   }
-  out.OKTA_AERIAL_PRIVATE_KEY = privateKeyPem;
-  out.OKTA_AERIAL_KEY_ID = keyId;
-  for (const org of core.state.orgs) {
+  out[ENV.aerialPrivateKey] = privateKeyPem;
+  out[ENV.aerialKeyId] = keyId;
+  for (const org of model.state.orgs) {
     if (org.deleted) continue;
     const label = orgLabel(org);
     out[`OKTA_ORG_URL_${label}`] = core.orgBase(org);
-    if (org.apiTokens[0]) out[`OKTA_API_TOKEN_${label}`] = org.apiTokens[0].value;
+    if (org.apiTokens[0]) out[`${ENV.orgApiToken}_${label}`] = org.apiTokens[0].value;
   }
   out.OKTA_ORG_CLIENT_ID = DEMO.orgClientId;
-  out.OKTA_ORG_PRIVATE_KEY = privateKeyPem;
-  out.OKTA_ORG_KEY_ID = keyId;
+  out[ENV.orgPrivateKey] = privateKeyPem;
+  out[ENV.orgKeyId] = keyId;
   return out;
 }
 
@@ -67,7 +70,7 @@ export function shellQuote(value: string): string {
 /** `export NAME='value'` lines. */
 export function toExportLines(env: Record<string, string>): string {
   return Object.entries(env)
-    .filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+    .filter(([k]) => ENV_NAME_PATTERN.test(k))
     .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
     .join('');
 }

@@ -1,7 +1,8 @@
 /** DPoP proof verification (RFC 9449) as Okta applies it (okta-api.md 1.2). */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EmbeddedJWK, calculateJwkThumbprint, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import type { EmulatorCore } from './core';
+import { sha256b64u } from './ids';
 
 /** Algorithms accepted for client assertions and DPoP proofs. */
 export const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
@@ -21,11 +22,6 @@ export interface VerifiedProof {
 
 /** Proof iat may be this far from the server clock. */
 const IAT_WINDOW_S = 300;
-
-/** base64url(SHA-256(value)), as used for `ath`. */
-export function sha256b64u(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
-}
 
 /** Strips query and fragment, as RFC 9449 compares `htu`. */
 function normalizeHtu(u: string): string {

@@ -1,5 +1,10 @@
-/** Fault injection: rule normalisation, validation, a seedable random generator and the per-request decision. */
-import type { FaultConfig, FaultRule, FaultShorthand } from './types';
+/**
+ * Fault injection: the rule format (one zod definition gives the types and the validation), a seedable
+ * random generator and the per-request decision.
+ */
+import { z } from 'zod';
+import { isRecord } from './json';
+import { issueMessages, keyOrder } from './schema-issues';
 
 /** What to do to one request before it has any effect. */
 export type FaultDecision =
@@ -20,67 +25,71 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const RULE_KEYS = [
-  'route',
-  'method',
-  'rate429',
-  'shape429',
-  'rate5xx',
-  'statuses5xx',
-  'resetRate',
-  'latencyMs',
-  'jitterMs',
-];
+const RATE = 'must be 0..1';
+const rate = () => z.number({ error: RATE }).min(0, RATE).max(1, RATE).optional();
+const AT_LEAST_0 = 'must be >= 0';
+const duration = () => z.number({ error: AT_LEAST_0 }).min(0, AT_LEAST_0).optional();
+const STATUSES = 'must be a non-empty array of 5xx status codes';
+const is5xx = (s: unknown) => Number.isInteger(s) && (s as number) >= 500 && (s as number) <= 599;
+
+/** Fields in the order they are checked: a bad rule reports its first problem in this order. */
+const ruleShape = {
+  /** Probability of a 429 (0..1). */
+  rate429: rate(),
+  /** Probability of a 5xx (0..1). */
+  rate5xx: rate(),
+  /** Probability of destroying the socket without a response. */
+  resetRate: rate(),
+  latencyMs: duration(),
+  jitterMs: duration(),
+  /** @default 'concurrency' */
+  shape429: z.enum(['concurrency', 'rate'], { error: 'must be "concurrency" or "rate"' }).optional(),
+  /** Route name ('aerial.listOrgs') or prefix ('aerial.', 'prl.'); absent = every non-admin route. */
+  route: z.string({ error: 'must be a string' }).optional(),
+  method: z.string({ error: 'must be a string' }).optional(),
+  /** @default [500, 502, 503] */
+  statuses5xx: z
+    .custom<number[]>((v) => Array.isArray(v) && v.length > 0 && v.every(is5xx), STATUSES)
+    .optional(),
+};
+
+/** One fault-injection rule; probabilities are 0..1. */
+export const faultRuleSchema = z.strictObject(ruleShape, { error: 'must be an object' });
+
+const configShape = {
+  /** Seed of the random sequence, so a fault run can be repeated exactly. */
+  randomSeed: z.number({ error: 'must be a number' }).optional(),
+  rules: z.array(faultRuleSchema, { error: 'must be an array' }),
+};
+
+/** Fault configuration: rules are checked in order, the first matching rule applies. */
+export const faultConfigSchema = z.preprocess(
+  expandShorthand,
+  z.object(configShape, {
+    error: 'must be an object {randomSeed?, rules: [...]} or a flat rule {rate429, rate5xx, ...}',
+  }),
+);
+
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+export type FaultConfig = z.infer<typeof faultConfigSchema>;
+/** A single global rule written flat, e.g. `{ "rate429": 0.1 }`. */
+export type FaultShorthand = FaultRule & Pick<FaultConfig, 'randomSeed'>;
+
+const KEY_ORDER = keyOrder(configShape, ruleShape);
+
+/** `{rate429: 0.1, randomSeed: 3}` → `{randomSeed: 3, rules: [{rate429: 0.1}]}`; other input is left as is. */
+function expandShorthand(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  const { randomSeed, ...flat } = input;
+  if ('rules' in input) return { randomSeed, rules: input.rules };
+  return { randomSeed, rules: Object.keys(flat).length ? [flat] : [] };
+}
 
 /** Accepts `{randomSeed?, rules}` or a flat single-rule shorthand; throws with the bad field path. */
 export function normalizeFaults(input: unknown): FaultConfig {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new Error(
-      'faults: must be an object {randomSeed?, rules: [...]} or a flat rule {rate429, rate5xx, ...}',
-    );
-  const o = input as Record<string, unknown>;
-  const seed = o.randomSeed;
-  if (seed !== undefined && !Number.isFinite(seed)) throw new Error('faults.randomSeed: must be a number');
-  let rules: unknown[];
-  if ('rules' in o) {
-    if (!Array.isArray(o.rules)) throw new Error('faults.rules: must be an array');
-    rules = o.rules;
-  } else {
-    const { randomSeed: _ignored, ...flat } = o;
-    rules = Object.keys(flat).length ? [flat] : [];
-  }
-  rules.forEach((r, i) => validateRule(r, `faults.rules[${i}]`));
-  return { randomSeed: seed as number | undefined, rules: rules as FaultRule[] };
-}
-
-function validateRule(r: unknown, path: string): void {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new Error(`${path}: must be an object`);
-  const o = r as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!RULE_KEYS.includes(k)) throw new Error(`${path}.${k}: unknown field`);
-  for (const k of ['rate429', 'rate5xx', 'resetRate']) {
-    const v = o[k];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1))
-      throw new Error(`${path}.${k}: must be 0..1`);
-  }
-  for (const k of ['latencyMs', 'jitterMs']) {
-    const v = o[k];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new Error(`${path}.${k}: must be >= 0`);
-  }
-  if (o.shape429 !== undefined && o.shape429 !== 'concurrency' && o.shape429 !== 'rate')
-    throw new Error(`${path}.shape429: must be "concurrency" or "rate"`);
-  if (o.route !== undefined && typeof o.route !== 'string')
-    throw new Error(`${path}.route: must be a string`);
-  if (o.method !== undefined && typeof o.method !== 'string')
-    throw new Error(`${path}.method: must be a string`);
-  if (
-    o.statuses5xx !== undefined &&
-    !(
-      Array.isArray(o.statuses5xx) &&
-      o.statuses5xx.length > 0 &&
-      o.statuses5xx.every((s) => Number.isInteger(s) && s >= 500 && s <= 599)
-    )
-  )
-    throw new Error(`${path}.statuses5xx: must be a non-empty array of 5xx status codes`);
+  const result = faultConfigSchema.safeParse(input);
+  if (!result.success) throw new Error(issueMessages('faults', result.error.issues, KEY_ORDER)[0]);
+  return result.data;
 }
 
 /** Does a rule apply to this route and method? A route ending in '.' is a prefix. */

@@ -3,6 +3,7 @@
  * base64url of a marker and the sort key of the item they point past, so they survive inserts.
  */
 import { OktaError, err } from './errors';
+import { compileFilter, FilterError, type FilterAttribute } from './scim-filter';
 
 /** One page and whether there is more on either side. */
 export interface Page<T> {
@@ -80,4 +81,45 @@ export function parseLimit(raw: string | null, def: number, max: number): number
   if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > max)
     throw err.validation('limit', `limit: must be an integer between 1 and ${max}`);
   return n;
+}
+
+/** How a list endpoint pages: its limits, its filter attributes, and whether it honours `before`. */
+export interface ListOptions<T> {
+  readonly defaultLimit: number;
+  readonly maxLimit: number;
+  readonly filter: Record<string, FilterAttribute<T>>;
+  /** Honour `before` and send `prev` links (the Aerial API does; Principal Rate Limits do not). */
+  readonly before: boolean;
+}
+
+/**
+ * One page of a list endpoint from its query (`limit`, SCIM `filter`, `after`/`before` cursors) over items
+ * sorted by `keyOf`, with the Link header values; a bad query parameter is 400.
+ */
+export function listPage<T>(
+  url: URL,
+  sorted: T[],
+  keyOf: (item: T) => string,
+  o: ListOptions<T>,
+): { items: T[]; link: string[] } {
+  const q = url.searchParams;
+  const limit = parseLimit(q.get('limit'), o.defaultLimit, o.maxLimit);
+  const after = q.get('after');
+  const before = o.before ? q.get('before') : null;
+  const filter = q.get('filter');
+  let items = sorted;
+  if (filter !== null) {
+    try {
+      items = items.filter(compileFilter(filter, o.filter));
+    } catch (e) {
+      if (e instanceof FilterError) throw err.validation('filter', `filter: ${e.message}`);
+      throw e;
+    }
+  }
+  const page = paginate(items, keyOf, {
+    limit,
+    after: after !== null ? decodeCursor(after, 'after') : undefined,
+    before: before !== null && after === null ? decodeCursor(before, 'before') : undefined,
+  });
+  return { items: page.items, link: linkHeaders(url, page, keyOf, o.before) };
 }

@@ -1,16 +1,17 @@
 /**
- * `--state FILE`: atomic writes (temp file in the same folder, fsync, rename, fsync folder) so a crash never
- * leaves a torn file. Secrets (private keys, SSWS token values) are sealed with AES-256-GCM under a key
- * from OKTA_AERIAL_EMULATOR_STATE_KEY or, if unset, a 0600 `FILE.key` beside the state; access tokens are
+ * `--state FILE`: every write is atomic (atomic-write.ts) so a crash never leaves a torn file. Secrets
+ * (private keys, SSWS token values) are sealed with AES-256-GCM under a key from
+ * OKTA_AERIAL_EMULATOR_STATE_KEY or, if unset, a 0600 `FILE.key` beside the state; access tokens are
  * stored only as hashes. So the state file itself never holds a usable secret in the clear.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { constants, existsSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { ENV } from '../common';
+import { writeFileAtomic } from './atomic-write';
 import type { EmulatorState } from './state';
 
 /** Env var that supplies the state encryption secret (any string). */
-export const STATE_KEY_ENV = 'OKTA_AERIAL_EMULATOR_STATE_KEY';
+export const STATE_KEY_ENV = ENV.emulatorStateKey;
 
 const FORMAT = 'okta-aerial-emulator-state';
 
@@ -32,17 +33,21 @@ interface Secrets {
   apiTokens: Record<string, string>;
 }
 
-function encryptionKey(statePath: string, create: boolean): Buffer {
+/** The key the state at `statePath` is sealed with, or undefined if it has none yet. */
+function existingKey(statePath: string): Buffer | undefined {
   const fromEnv = process.env[STATE_KEY_ENV];
   if (fromEnv) return createHash('sha256').update(fromEnv).digest();
   const keyPath = `${statePath}.key`;
   if (existsSync(keyPath)) return Buffer.from(readFileSync(keyPath, 'utf8').trim(), 'hex');
-  if (!create)
-    throw new Error(
-      `cannot read state ${statePath}: its key file ${keyPath} is missing (and ${STATE_KEY_ENV} is not set); delete the state file to start over`,
-    );
+  return undefined;
+}
+
+/** The key to seal with, creating `FILE.key` (atomically, never over another) on first use. */
+async function keyForWriting(statePath: string): Promise<Buffer> {
+  const existing = existingKey(statePath);
+  if (existing) return existing;
   const key = randomBytes(32);
-  writeFileSync(keyPath, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  await writeFileAtomic(`${statePath}.key`, key.toString('hex') + '\n', { exclusive: true });
   return key;
 }
 
@@ -88,7 +93,11 @@ export function loadState(path: string): EmulatorState | undefined {
   }
   if (file?.format !== FORMAT || file.version !== 1 || !file.state || !file.secrets)
     throw new Error(`cannot read state ${path}: not an emulator state file (format ${FORMAT} version 1)`);
-  const key = encryptionKey(path, false);
+  const key = existingKey(path);
+  if (!key)
+    throw new Error(
+      `cannot read state ${path}: its key file ${path}.key is missing (and ${STATE_KEY_ENV} is not set); delete the state file to start over`,
+    );
   let secrets: Secrets;
   try {
     const d = createDecipheriv('aes-256-gcm', key, Buffer.from(file.secrets.iv, 'base64'));
@@ -108,34 +117,8 @@ export function loadState(path: string): EmulatorState | undefined {
 
 /** Writes the state atomically. */
 export async function saveState(path: string, state: EmulatorState): Promise<void> {
-  const key = encryptionKey(path, true);
-  const text = JSON.stringify(toFile(state, key), null, 2) + '\n';
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fsp.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fsp.rename(tmp, path);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-  // Make the rename itself durable; not every platform can fsync a folder, which is fine to skip.
-  try {
-    const dh = await fsp.open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    // best effort
-  }
+  const key = await keyForWriting(path);
+  await writeFileAtomic(path, JSON.stringify(toFile(state, key), null, 2) + '\n');
 }
 
 /**

@@ -65,26 +65,23 @@ export function compileFilter<T>(src: string, attrs: Record<string, FilterAttrib
     return t && t.t === 'word' ? t.v.toLowerCase() : undefined;
   };
 
-  const parseOr = (): FilterFn<T> => {
-    let left = parseAnd();
-    while (peekWord() === 'or') {
-      pos++;
-      const l = left;
-      const r = parseAnd();
-      left = (x) => l(x) || r(x);
-    }
-    return left;
-  };
-  const parseAnd = (): FilterFn<T> => {
-    let left = parseUnary();
-    while (peekWord() === 'and') {
-      pos++;
-      const l = left;
-      const r = parseUnary();
-      left = (x) => l(x) && r(x);
-    }
-    return left;
-  };
+  /** `next (keyword next)*`, joined left to right. */
+  const chain =
+    (keyword: string, next: () => FilterFn<T>, join: (l: FilterFn<T>, r: FilterFn<T>) => FilterFn<T>) =>
+    (): FilterFn<T> => {
+      let left = next();
+      while (peekWord() === keyword) {
+        pos++;
+        left = join(left, next());
+      }
+      return left;
+    };
+  const parseAnd = chain(
+    'and',
+    () => parseUnary(),
+    (l, r) => (x) => l(x) && r(x),
+  );
+  const parseOr = chain('or', parseAnd, (l, r) => (x) => l(x) || r(x));
   const parseUnary = (): FilterFn<T> => {
     if (peekWord() === 'not') {
       pos++;
