@@ -14,9 +14,9 @@ import {
   PrincipalRateLimit,
   ProductAssignment,
 } from '../../src/constructs';
-import { closeClients, openAerialClient, openPrincipalRateLimitClient } from '../../src/client';
+import { closeClients, openPrincipalRateLimitClient } from '../../src/client';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, writes } from './fixtures';
+import { ORGS, PRINCIPALS, limitOf, outOfBandAerialClient, remoteOrgs, writes } from './fixtures';
 import { loadSynthesizedStack } from '../../src/cli/synthesized-stack';
 import { Terraform } from '../../src/cli/terraform';
 import { E2eProject, baseEnv, type RunResult } from './harness';
@@ -72,17 +72,7 @@ function build(opts: { retryDeadlineMs?: number } = {}) {
 
 /** Changes Okta the way an admin or another tool would: through the API, outside the stack. */
 async function changeOutsideTheStack(): Promise<void> {
-  const aerial = openAerialClient(
-    {
-      accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-      baseUrl: creds.OKTA_AERIAL_BASE_URL,
-      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-      clientId: creds.OKTA_AERIAL_CLIENT_ID,
-      privateKey: creds.OKTA_AERIAL_PRIVATE_KEY,
-      keyId: creds.OKTA_AERIAL_KEY_ID,
-    },
-    { useAgent: false },
-  );
+  const aerial = outOfBandAerialClient(creds);
   const prl = openPrincipalRateLimitClient(
     { orgUrl: creds.OKTA_ORG_URL_ACME_PROD, auth: { type: 'ssws', token: creds.OKTA_API_TOKEN_ACME_PROD } },
     { useAgent: false },

@@ -1,4 +1,5 @@
 /** Shared pieces of the end-to-end tests: the demo seed's ids and a reader for the emulator's state. */
+import { openAerialClient, type AerialClient } from '../../src/client';
 import type { RunningEmulator } from '../../src/emulator';
 
 export const ORGS = {
@@ -71,4 +72,22 @@ export function secretValues(credentials: Record<string, string>): string[] {
         .filter((l) => l.length > 20 && !l.startsWith('-----'));
       return lines.length ? lines : [value];
     });
+}
+
+/**
+ * An in-process client of the emulator's production account, for changing Okta the way an admin or
+ * another tool would: through the API, outside any stack.
+ */
+export function outOfBandAerialClient(creds: Record<string, string>): AerialClient {
+  return openAerialClient(
+    {
+      accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
+      baseUrl: creds.OKTA_AERIAL_BASE_URL,
+      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+      clientId: creds.OKTA_AERIAL_CLIENT_ID,
+      privateKey: creds.OKTA_AERIAL_PRIVATE_KEY,
+      keyId: creds.OKTA_AERIAL_KEY_ID,
+    },
+    { useAgent: false },
+  );
 }

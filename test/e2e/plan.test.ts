@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TerraformStack } from 'cdktf';
 import { DataResource } from 'cdktf';
-import { closeClients, openAerialClient } from '../../src/client';
+import { closeClients } from '../../src/client';
 import {
   AerialAccount,
   AerialOrg,
@@ -19,7 +19,15 @@ import {
 } from '../../src/constructs';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { ConstructPlan, PlanStep, PlanSummary } from '../../src/cli/plan';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, writes, type RemoteOrg } from './fixtures';
+import {
+  ORGS,
+  PRINCIPALS,
+  limitOf,
+  outOfBandAerialClient,
+  remoteOrgs,
+  writes,
+  type RemoteOrg,
+} from './fixtures';
 import { E2eProject, type RunResult } from './harness';
 
 interface Variant {
@@ -240,17 +248,7 @@ describe('okta-aerial plan', () => {
 
   it('describes each edit and the drift in Okta terms, with the live values as "before"', async () => {
     // Out of band: acme-dev is deactivated and P000131 is disabled in acme-prod, straight through the API.
-    const aerial = openAerialClient(
-      {
-        accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-        baseUrl: creds.OKTA_AERIAL_BASE_URL,
-        tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-        clientId: creds.OKTA_AERIAL_CLIENT_ID,
-        privateKey: creds.OKTA_AERIAL_PRIVATE_KEY,
-        keyId: creds.OKTA_AERIAL_KEY_ID,
-      },
-      { useAgent: false },
-    );
+    const aerial = outOfBandAerialClient(creds);
     await aerial.setOrgStatus(ORGS.dev, 'INACTIVE');
     await aerial.setEnabledProducts(ORGS.prod, ['P000052']);
     project.synth(build(V2));
