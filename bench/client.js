@@ -16,9 +16,24 @@
  * re-running the failed items all at once again, as re-running a failed deploy would (capped in rounds and
  * time, see MAX_SDK_*). `sdk_failures` counts the items that failed in its first pass; if items are still
  * failing when the cap is reached, the time so far is used and they are counted in `sdk_unfinished`.
- * Last line: client-bench: speedup=<sdk seconds / our seconds> ours_failures=<n> sdk_failures=<n> ours_429=<n> sdk_429=<n>
+ *
+ * The fair comparison (what a competent SDK user would write): the same SDK with raised retries
+ * (DefaultRequestExecutor maxRetries SDK_MAX_RETRIES) and the work bounded by a pool of 10, and of 20,
+ * concurrent operations (one pool for all 700 items, in the same order as above); failed items are re-run
+ * through the same pool until done, like the all-at-once SDK. Each contender runs alone, and again while a
+ * second client takes part of the capacity: BACKGROUND workers per API (the bench org's Principal Rate Limits
+ * API and the Aerial account), each looping GETs against the same org / account (pausing 100 ms after a 429),
+ * started before and stopped after the measured run; its throughput is printed beside each shared run.
+ * Every run has a fresh emulator with the same seed.
+ * floor = requests x latency / 10, requests = what the emulator counted for our run (token requests and
+ * 429s included, background requests excluded).
+ * Last line: client-bench: speedup=<sdk seconds / our seconds> ours_failures=<n> sdk_failures=<n> ours_429=<n>
+ *   sdk_429=<n> pooled_sdk_speedup=<best of SDK pool 10 / pool 20, alone, seconds / our seconds>
+ *   floor_ratio=<our seconds / floor seconds>
+ * The line before it: client-bench-shared: the same with the background client.
  */
 const { performance } = require('node:perf_hooks');
+const os = require('node:os');
 const path = require('node:path');
 
 const lib = path.join(__dirname, '..', 'lib');
@@ -32,6 +47,9 @@ const LATENCY_MS = 100;
 const SLOTS = 10;
 const MAX_SDK_ROUNDS = 25;
 const MAX_SDK_MS = 120_000;
+const SDK_MAX_RETRIES = 5;
+const POOLS = [10, 20];
+const BACKGROUND = 4;
 
 const pad = (prefix, i) => `${prefix}${String(i).padStart(20 - prefix.length, '0')}`;
 const principalIds = Array.from({ length: PRINCIPALS }, (_, i) => pad('00TBench', i));
@@ -104,18 +122,36 @@ async function runOurs(emu) {
   if (failures.length)
     process.stderr.write(`ours: first failure: ${failures[0].reason && failures[0].reason.message}\n`);
   await closeClients();
-  return { seconds, failures: failures.length, counters: { aerial: aerial.counters, prl: prl.counters } };
+  return {
+    seconds,
+    failures: failures.length,
+    counters: { aerial: { ...aerial.counters }, prl: { ...prl.counters } },
+  };
 }
 
-async function runSdk(emu) {
+/**
+ * The SDK. `pool` undefined: everything at once with default retries (its README's way); a number: at most
+ * that many operations at once, with `maxRetries` retries.
+ */
+async function runSdk(emu, { pool, perApi, maxRetries } = {}) {
   const okta = require('@okta/okta-sdk-nodejs');
   const c = emu.credentials();
-  const orgClient = new okta.Client({ orgUrl: c.OKTA_ORG_URL_BENCH_PRL, token: c.OKTA_API_TOKEN_BENCH_PRL });
+  const executor = () =>
+    maxRetries === undefined ? undefined : new okta.DefaultRequestExecutor({ maxRetries });
+  const orgClient = new okta.Client({
+    orgUrl: c.OKTA_ORG_URL_BENCH_PRL,
+    token: c.OKTA_API_TOKEN_BENCH_PRL,
+    requestExecutor: executor(),
+  });
   // The SDK's own PrivateKey mode always sends a DPoP proof signed RS256 with the client key and a
   // lower-case htm, which an EC key (the emulator's demo key) cannot satisfy; so the SDK's generic http
   // (same retry executor) gets a Bearer token fetched once up front, outside the timed section.
   const aerialToken = await fetchBearerToken(c);
-  const aerialClient = new okta.Client({ orgUrl: c.OKTA_AERIAL_BASE_URL, token: 'unused-ssws-placeholder' });
+  const aerialClient = new okta.Client({
+    orgUrl: c.OKTA_AERIAL_BASE_URL,
+    token: 'unused-ssws-placeholder',
+    requestExecutor: executor(),
+  });
   const api = orgClient.principalRateLimitApi;
   const reconcile = async (principalId, i) => {
     const entity = { principalId, principalType: 'SSWS_TOKEN', ...desired(i) };
@@ -141,9 +177,25 @@ async function runSdk(emu) {
     return res.json();
   };
   const items = [
-    ...principalIds.map((id, i) => () => reconcile(id, i)),
-    ...orgIds.map((id) => () => readOrg(id)),
+    ...principalIds.map((id, i) => Object.assign(() => reconcile(id, i), { api: 'prl' })),
+    ...orgIds.map((id) => Object.assign(() => readOrg(id), { api: 'aerial' })),
   ];
+  /** One pool per API (perApi), or one for everything; results in the order of `thunks`. */
+  const pooled = async (thunks) => {
+    if (!perApi) return runPool(thunks, pool);
+    const results = new Array(thunks.length);
+    await Promise.all(
+      ['prl', 'aerial'].map(async (api) => {
+        const at = thunks.map((t, i) => (t.api === api ? i : -1)).filter((i) => i >= 0);
+        const r = await runPool(
+          at.map((i) => thunks[i]),
+          pool,
+        );
+        at.forEach((i, k) => (results[i] = r[k]));
+      }),
+    );
+    return results;
+  };
   const t0 = performance.now();
   let pending = items;
   let firstPassFailures = 0;
@@ -152,7 +204,7 @@ async function runSdk(emu) {
   let firstPassSeconds = 0;
   while (pending.length && rounds < MAX_SDK_ROUNDS && performance.now() - t0 < MAX_SDK_MS) {
     rounds++;
-    const results = await Promise.allSettled(pending.map((run) => run()));
+    const results = pool ? await pooled(pending) : await Promise.allSettled(pending.map((run) => run()));
     const failed = pending.filter((_, i) => results[i].status === 'rejected');
     if (rounds === 1) {
       firstPassSeconds = (performance.now() - t0) / 1000;
@@ -167,11 +219,96 @@ async function runSdk(emu) {
   return { seconds, firstPassSeconds, failures: firstPassFailures, unfinished: pending.length, rounds };
 }
 
+/** Runs the thunks with at most `size` at once, in order; settles like Promise.allSettled. */
+async function runPool(thunks, size) {
+  const results = new Array(thunks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < thunks.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await thunks[i]() };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, thunks.length) }, worker));
+  return results;
+}
+
+/**
+ * A second client sharing the capacity: `workers` loops per API, each sending one GET at a time to the bench
+ * org's Principal Rate Limits API and to the Aerial account (pausing 100 ms after a 429), until stopped.
+ */
+async function startBackground(emu, workers) {
+  const c = emu.credentials();
+  const token = await fetchBearerToken(c);
+  const counts = { requests: 0, ok: 0, throttled: 0, other: 0 };
+  let stopping = false;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const loop = async (url, authorization) => {
+    while (!stopping) {
+      counts.requests++;
+      try {
+        const res = await fetch(url, {
+          headers: { Authorization: authorization, Accept: 'application/json' },
+        });
+        await res.arrayBuffer();
+        if (res.status === 429) {
+          counts.throttled++;
+          await sleep(100);
+        } else if (res.ok) counts.ok++;
+        else counts.other++;
+      } catch {
+        counts.other++;
+        await sleep(100);
+      }
+    }
+  };
+  const prlUrl = `${c.OKTA_ORG_URL_BENCH_PRL}/api/v1/principal-rate-limits?filter=${encodeURIComponent(
+    `principalType eq "SSWS_TOKEN" and principalId eq "${principalIds[0]}"`,
+  )}`;
+  const orgUrl = `${c.OKTA_AERIAL_BASE_URL}/${c.OKTA_AERIAL_ACCOUNT_ID}/api/v1/orgs/${orgIds[0]}`;
+  const loops = [
+    ...Array.from({ length: workers }, () => loop(prlUrl, `SSWS ${c.OKTA_API_TOKEN_BENCH_PRL}`)),
+    ...Array.from({ length: workers }, () => loop(orgUrl, `Bearer ${token}`)),
+  ];
+  await sleep(1000); // the background is in full swing before the measured run starts
+  const t0 = performance.now();
+  const at0 = { ...counts };
+  return {
+    /** Stops the loops; returns what the background did while the measured run was on. */
+    async stop() {
+      const seconds = (performance.now() - t0) / 1000;
+      const during = {
+        requests: counts.requests - at0.requests,
+        ok: counts.ok - at0.ok,
+        throttled: counts.throttled - at0.throttled,
+        seconds,
+      };
+      stopping = true;
+      await Promise.all(loops);
+      return { ...during, total: { ...counts } };
+    },
+  };
+}
+
 /** A client-credentials token for the Aerial demo client (private_key_jwt signed with jose). */
 async function fetchBearerToken(c) {
   const { SignJWT } = require('jose');
-  const { readSigningKey } = require(path.join(lib, 'client', 'auth'));
-  const { key, alg, kid } = readSigningKey(c.OKTA_AERIAL_PRIVATE_KEY, c.OKTA_AERIAL_KEY_ID);
+  const { createPrivateKey } = require('node:crypto');
+  const key = createPrivateKey(c.OKTA_AERIAL_PRIVATE_KEY);
+  const curve = key.asymmetricKeyDetails && key.asymmetricKeyDetails.namedCurve;
+  const alg =
+    key.asymmetricKeyType === 'rsa'
+      ? 'RS256'
+      : curve === 'secp384r1'
+        ? 'ES384'
+        : curve === 'secp521r1'
+          ? 'ES512'
+          : 'ES256';
+  const kid = c.OKTA_AERIAL_KEY_ID;
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg, kid })
@@ -197,40 +334,120 @@ async function fetchBearerToken(c) {
   return body.access_token;
 }
 
-const throttled = (emu) => emu.stats().throttled;
+/**
+ * One contender on a fresh emulator, alone or beside the background client. Returns its seconds, failures,
+ * and what the emulator counted for it (the background's own requests and 429s taken out).
+ */
+async function contend(name, runner, { shared }) {
+  const emu = await emulator();
+  try {
+    const bg = shared ? await startBackground(emu, BACKGROUND) : undefined;
+    const r = await runner(emu);
+    const background = bg ? await bg.stop() : undefined;
+    const st = emu.stats();
+    // The emulator counts everything since it started; the background's own requests (all of them, plus
+    // its one token request) are taken out.
+    const bgTotal = background
+      ? { ...background.total, requests: background.total.requests + 1 }
+      : { requests: 0, throttled: 0 };
+    r.requests = st.totalRequests - bgTotal.requests;
+    r.throttled = st.throttled - bgTotal.throttled;
+    r.background = background;
+    r.maxInFlight = st.maxInFlight;
+    r.maxInFlightOrg = st.maxInFlightOrg;
+    r.tokens = st.tokensIssued;
+    return { name, shared, ...r };
+  } finally {
+    await emu.stop();
+  }
+}
 
 async function main() {
-  const oursEmu = await emulator();
-  let ours;
-  try {
-    ours = await runOurs(oursEmu);
-    ours.throttled = throttled(oursEmu);
-    ours.maxInFlight = oursEmu.stats().maxInFlight;
-    ours.tokens = oursEmu.stats().tokensIssued;
-  } finally {
-    await oursEmu.stop();
-  }
-  const sdkEmu = await emulator();
-  let sdk;
-  try {
-    sdk = await runSdk(sdkEmu);
-    sdk.throttled = throttled(sdkEmu);
-  } finally {
-    await sdkEmu.stop();
-  }
   const w = (s) => process.stdout.write(`${s}\n`);
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
   w(
     `work: ${PRINCIPALS} principal-rate-limit reconciliations (${EXISTING} replace, ${PRINCIPALS - EXISTING} create) + ${ORGS} org reads; emulator latency ${LATENCY_MS} ms, ${SLOTS} slots per account and per org`,
   );
+  w(`machine: nproc ${os.cpus().length}, load average ${load()}, node ${process.version}`);
+  const sdkPooled =
+    (pool, perApi = false) =>
+    (emu) =>
+      runSdk(emu, { pool, perApi, maxRetries: SDK_MAX_RETRIES });
+
+  const ours = await contend('ours', runOurs, { shared: false });
+  const sdk = await contend('sdk', (emu) => runSdk(emu), { shared: false });
+  const pooled = [];
+  for (const pool of POOLS)
+    pooled.push(await contend(`sdk pool ${pool}`, sdkPooled(pool), { shared: false }));
+  // Not in the targets: what a user who keeps one pool of 10 per API (as our limiter does) would get.
+  const perApi = await contend('sdk 10/API', sdkPooled(10, true), { shared: false });
+  const oursShared = await contend('ours', runOurs, { shared: true });
+  const pooledShared = [];
+  for (const pool of POOLS)
+    pooledShared.push(await contend(`sdk pool ${pool}`, sdkPooled(pool), { shared: true }));
+  const perApiShared = await contend('sdk 10/API', sdkPooled(10, true), { shared: true });
+
+  const floorS = (requests, slots = SLOTS) => (requests * (LATENCY_MS / 1000)) / slots;
+  const oursLine = (o) =>
+    `${o.seconds.toFixed(2)} s, failures ${o.failures}, 429s ${o.throttled} (client saw ${o.counters.prl.throttled + o.counters.aerial.throttled}), ` +
+    `requests ${o.requests} (prl=${o.counters.prl.requests} aerial=${o.counters.aerial.requests} + tokens), retries ${o.counters.prl.retries + o.counters.aerial.retries}, ` +
+    `max in flight account ${JSON.stringify(o.maxInFlight)} org ${JSON.stringify(o.maxInFlightOrg)}, tokens issued ${JSON.stringify(o.tokens)}${o.shared ? ' (one of them to the background client)' : ''}`;
+  const sdkLine = (x) =>
+    `${x.seconds.toFixed(2)} s until done (${x.rounds} round(s)); first pass ${x.firstPassSeconds.toFixed(2)} s with ${x.failures} of ${PRINCIPALS + ORGS} items failed; ` +
+    `unfinished ${x.unfinished}; requests ${x.requests}, 429s ${x.throttled}`;
+  const bgLine = (b) =>
+    b
+      ? `; background client meanwhile: ${b.ok} requests done in ${b.seconds.toFixed(1)} s (${(b.ok / b.seconds).toFixed(1)}/s), ${b.throttled} got 429`
+      : '';
+
+  w(`ours:  ${oursLine(ours)}`);
+  w(`sdk:   ${sdkLine(sdk)} (everything at once, default retries)`);
+  for (const p of pooled) w(`${p.name.padEnd(12)} (maxRetries ${SDK_MAX_RETRIES}), alone: ${sdkLine(p)}`);
   w(
-    `ours: ${ours.seconds.toFixed(2)} s, failures ${ours.failures}, 429s ${ours.throttled}, requests prl=${ours.counters.prl.requests} aerial=${ours.counters.aerial.requests}, retries ${ours.counters.prl.retries + ours.counters.aerial.retries}, tokens ${JSON.stringify(ours.tokens)}`,
+    `${perApi.name.padEnd(12)} (maxRetries ${SDK_MAX_RETRIES}, one pool of 10 per API; not in the targets), alone: ${sdkLine(perApi)}`,
   );
   w(
-    `sdk:  ${sdk.seconds.toFixed(2)} s until done (${sdk.rounds} round(s) of re-running failed items); first pass ${sdk.firstPassSeconds.toFixed(2)} s with ${sdk.failures} of ${PRINCIPALS + ORGS} items failed; unfinished ${sdk.unfinished}; 429s ${sdk.throttled}`,
+    `shared capacity: a second client runs ${BACKGROUND} GET loops against the bench org's Principal Rate Limits API and ${BACKGROUND} against the Aerial account`,
+  );
+  w(`ours, shared: ${oursLine(oursShared)}${bgLine(oursShared.background)}`);
+  for (const p of pooledShared)
+    w(`${p.name.padEnd(12)} (maxRetries ${SDK_MAX_RETRIES}), shared: ${sdkLine(p)}${bgLine(p.background)}`);
+  w(
+    `${perApiShared.name.padEnd(12)} (maxRetries ${SDK_MAX_RETRIES}, one pool of 10 per API; not in the targets), shared: ` +
+      `${sdkLine(perApiShared)}${bgLine(perApiShared.background)}`,
   );
   w(`sdk_unfinished=${sdk.unfinished}`);
+
+  const bestAlone = pooled.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const bestShared = pooledShared.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const oursFloor = floorS(ours.requests);
+  const sharedFloor = floorS(oursShared.requests, SLOTS - BACKGROUND);
+  // Our client has one limiter per API (10 slots each); the busiest one bounds it.
+  const perApiFloor = Math.max(floorS(ours.counters.prl.requests), floorS(ours.counters.aerial.requests + 1));
   w(
-    `client-bench: speedup=${(sdk.seconds / ours.seconds).toFixed(2)} ours_failures=${ours.failures} sdk_failures=${sdk.failures} ours_429=${ours.throttled} sdk_429=${sdk.throttled}`,
+    `floors: requests x ${LATENCY_MS} ms / ${SLOTS} = ${oursFloor.toFixed(2)} s for our ${ours.requests} requests; ` +
+      `the two APIs have ${SLOTS} slots each, so the busier one alone needs ${perApiFloor.toFixed(2)} s (ours / that = ${(ours.seconds / perApiFloor).toFixed(2)}); ` +
+      `shared, with ${SLOTS - BACKGROUND} slots left per API: ${sharedFloor.toFixed(2)} s (ours / that = ${(oursShared.seconds / sharedFloor).toFixed(2)})`,
+  );
+  w(
+    `targets: pooled_sdk_speedup >= 1.0 alone (${(bestAlone.seconds / ours.seconds).toFixed(2)}) and >= 1.5 shared (${(bestShared.seconds / oursShared.seconds).toFixed(2)}); ` +
+      `floor_ratio <= 1.2 (${(ours.seconds / oursFloor).toFixed(2)}); load average now ${load()}`,
+  );
+  w(
+    `client-bench-shared: background=${BACKGROUND}x2 ours_s=${oursShared.seconds.toFixed(2)} ` +
+      pooledShared.map((p) => `sdk_pool${p.name.split(' ').pop()}_s=${p.seconds.toFixed(2)}`).join(' ') +
+      ` pooled_sdk_speedup_shared=${(bestShared.seconds / oursShared.seconds).toFixed(2)} ours_429=${oursShared.throttled} ` +
+      pooledShared.map((p) => `sdk_pool${p.name.split(' ').pop()}_429=${p.throttled}`).join(' ') +
+      ` ours_failures=${oursShared.failures} sdk_failures=${pooledShared.map((p) => p.failures).join('/')} ` +
+      `floor_shared_s=${sharedFloor.toFixed(2)}`,
+  );
+  w(
+    `client-bench: speedup=${(sdk.seconds / ours.seconds).toFixed(2)} ours_failures=${ours.failures} sdk_failures=${sdk.failures} ours_429=${ours.throttled} sdk_429=${sdk.throttled} ` +
+      `pooled_sdk_speedup=${(bestAlone.seconds / ours.seconds).toFixed(2)} floor_ratio=${(ours.seconds / oursFloor).toFixed(2)}`,
   );
 }
 
