@@ -26,7 +26,7 @@
  * Last line: drift-bench: requests=<n> naive_requests=<one GET per object> wall_s=<s>
  *   floor_s=<requests * 0.1 / 10> ratio=<wall_s / floor_s>
  */
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -39,6 +39,7 @@ const CLI = path.join(ROOT, 'bin', 'okta-aerial.js');
 const { App, LocalBackend, TerraformStack } = require('cdktf');
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = require(lib);
 const { startEmulator, demoSeed, DEMO } = require(path.join(lib, 'emulator'));
+const { cliEnv, mustRun, run, stopAgents } = require('./support');
 
 const SHAPE = { orgs: 500, apiOrgs: 10, limitsPerOrg: 50 };
 const TINY = { orgs: 4, apiOrgs: 2, limitsPerOrg: 2 };
@@ -266,72 +267,6 @@ function writeState(stackDir, stateFile, terraformVersion) {
 }
 
 // ------------------------------------------------------------------------------------------------ processes
-
-/** Runs a command without a shell; resolves with its exit code, output and wall time. */
-function run(cmd, args, cwd, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const stdout = [];
-    const stderr = [];
-    child.stdout.on('data', (d) => stdout.push(d));
-    child.stderr.on('data', (d) => stderr.push(d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        ms: performance.now() - t0,
-        startedAt: t0,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-  });
-}
-
-async function mustRun(cmd, args, cwd, env) {
-  const r = await run(cmd, args, cwd, env);
-  if (r.code !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${(r.stderr || r.stdout).slice(-3000)}`);
-  return r;
-}
-
-/** The environment of a user's shell after `eval "$(okta-aerial emulator credentials)"`. */
-function cliEnv(creds, agentDir, extra = {}) {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OKTA_')) env[k] = v;
-  return {
-    ...env,
-    ...creds,
-    CHECKPOINT_DISABLE: '1',
-    TF_CLI_CONFIG_FILE: path.join(ROOT, 'terraform.rc'),
-    OKTA_AERIAL_AGENT_DIR: agentDir,
-    ...extra,
-  };
-}
-
-/** Stops the deploy agents the CLI runs of this benchmark started (found by the pid in their socket names). */
-function stopAgents(agentDirs) {
-  for (const dir of agentDirs) {
-    let names = [];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      const m = /^agent-.+\.(\d+)\.[^.]+\.sock$/.exec(n);
-      if (!m) continue;
-      const pid = Number(m[1]);
-      try {
-        if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent')) continue;
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
 
 // ------------------------------------------------------------------------------------------------ checks
 
