@@ -5,7 +5,7 @@
  * or jose. The session (session.ts) carries the calls; its executors (agent-executor.ts) route them.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENV } from '../../common';
 import { AgentError } from '../errors/agent-error';
@@ -16,9 +16,13 @@ import { dial } from './socket';
 
 export type { AgentSession } from './session';
 
-/** How long a hook waits for a freshly started agent. */
-const START_WAIT_MS = 2_000;
-/** A start marker older than this is stale (its starter died). */
+/**
+ * How long a hook waits at most for a starting agent. It stops waiting sooner when the agent process is
+ * gone; a live one can be slow to start on a loaded machine (dozens of hooks starting at once on 2 cores),
+ * and falling back then would cost every hook its own token and its own cap.
+ */
+const START_WAIT_MS = 30_000;
+/** A start marker without a process id older than this is stale (its starter died before writing it). */
 const SPAWN_LOCK_STALE_MS = 3_000;
 /** Environment passed to the agent: never the hook's secrets, only what reaching the API needs. */
 const SYSTEM_ENV =
@@ -31,14 +35,44 @@ export interface ConnectOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Starts the agent unless another hook is doing so right now (a fresh start marker exists). */
+/** The process id in a start marker, or undefined while its starter has not written it yet. */
+function starterPid(lock: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether an agent is being started: a start marker naming a live agent process, or a fresh one whose
+ * starter has not written the id yet. The agent removes the marker once it listens.
+ */
+function agentStarting(lock: string): boolean {
+  const st = statSync(lock, { throwIfNoEntry: false });
+  if (!st) return false;
+  const pid = starterPid(lock);
+  return pid === undefined ? Date.now() - st.mtimeMs < SPAWN_LOCK_STALE_MS : isAlive(pid);
+}
+
+/** Starts the agent unless another hook is doing so right now (a start marker names a live agent). */
 function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
   const lock = spawnLockPath(dir);
   try {
     closeSync(openSync(lock, 'wx', 0o600));
   } catch {
     try {
-      if (Date.now() - statSync(lock).mtimeMs < SPAWN_LOCK_STALE_MS) return;
+      if (agentStarting(lock)) return;
       unlinkSync(lock);
       closeSync(openSync(lock, 'wx', 0o600));
     } catch {
@@ -56,6 +90,12 @@ function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
     cwd: dir,
   });
   child.on('error', () => {}); // reported as "could not start" by the connect loop
+  try {
+    // Hooks waiting for this agent wait as long as it lives (unless it already listens and removed the marker).
+    if (child.pid !== undefined) writeFileSync(lock, String(child.pid), { flag: 'r+' });
+  } catch {
+    // the agent already listens and removed the marker
+  }
   child.unref();
 }
 
@@ -80,16 +120,20 @@ export async function connectAgent(opts: ConnectOptions): Promise<Session> {
   let socket = await dial(path);
   if (!socket) {
     startAgent(dir, env);
+    const lock = spawnLockPath(dir);
     const until = Date.now() + START_WAIT_MS;
-    while (!socket && Date.now() < until) {
+    // Wait while the agent is starting; once its marker is gone it listens (or died), so dial a last time.
+    let starting = true;
+    while (!socket && starting && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 25));
+      starting = agentStarting(lock);
       socket = await dial(path);
     }
   }
   if (!socket)
     throw new AgentError({
       code: 'EAGENTSETUP',
-      reason: `it did not answer on ${path} within ${START_WAIT_MS / 1000} s`,
+      reason: `it did not answer on ${path} (the agent did not start, or not within ${START_WAIT_MS / 1000} s)`,
     });
   opts.log.debug(`using the deploy agent at ${path}`);
   const inode = lstatSync(path, { throwIfNoEntry: false })?.ino;

@@ -15,7 +15,7 @@ import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from '.
  * How long the first message to an agent may take. A live agent answers it at once (it only opens a
  * client); one that does not is stopped (SIGSTOP) or wedged, and is replaced.
  */
-export const OPEN_TIMEOUT_MS = 5_000;
+export const OPEN_TIMEOUT_MS = 10_000;
 
 /** A call that surely did not run: nothing was written, or the agent answered that it is stopping. */
 export interface NotSent {
