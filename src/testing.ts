@@ -51,13 +51,17 @@ export interface OktaDeclarations {
 }
 
 /**
- * Reads the declarations of a stack: pass the TerraformStack itself (any rendering), or the JSON of
+ * Reads the declarations of a stack: pass the TerraformStack itself (any rendering; its constructs' problems
+ * are reported as synth reports them), or the JSON of
  * `Testing.synth(stack)` / a synthesized cdk.tf.json. Testing.synth drops every `//` comment, where the
  * null_resource rendering keeps its spec, so for null_resource pass the stack.
  */
 export function oktaDeclarations(
   synthesized: string | Record<string, unknown> | { toTerraform(): unknown },
 ): OktaDeclarations {
+  // A stack is validated first, as synth would: an invalid construct fails the test with its problems.
+  const validations = (synthesized as { runAllValidations?: unknown }).runAllValidations;
+  if (typeof validations === 'function') (validations as () => void).call(synthesized);
   const json = (
     typeof synthesized === 'string'
       ? JSON.parse(synthesized)

@@ -10,6 +10,7 @@ import {
 } from '../contract';
 import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
 import { isUnresolved, type Rendering } from './lifecycle';
+import { reportProblem } from './problems';
 
 /** An Aerial account connection that AerialOrg and ProductAssignment render into their specs. */
 export interface IAerialAccount {
@@ -137,7 +138,8 @@ export class AerialAccount extends Construct implements IAerialAccount {
       ),
       ...checkRendering(this.rendering, props.hookCommand),
     );
-    if (problems.length > 0) throw new SpecValidationError(`AerialAccount '${this.node.path}'`, problems);
+    if (problems.length > 0)
+      reportProblem(this, new SpecValidationError(`AerialAccount '${this.node.path}'`, problems));
   }
 
   /** The connection as it goes into a spec (env var names only, never secrets). */

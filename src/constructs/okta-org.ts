@@ -8,6 +8,7 @@ import {
 } from '../contract';
 import { CONNECTION_DEFAULTS, checkRendering, trimSlash } from './connection';
 import { isUnresolved, type Rendering } from './lifecycle';
+import { reportProblem } from './problems';
 
 /** An org management API connection that PrincipalRateLimit renders into its spec. */
 export interface IOktaOrg {
@@ -122,7 +123,8 @@ export class OktaOrg extends Construct implements IOktaOrg {
       ...validateOrgConnection(this.spec, { isUnresolved }),
       ...checkRendering(this.rendering, props.hookCommand),
     );
-    if (problems.length > 0) throw new SpecValidationError(`OktaOrg '${this.node.path}'`, problems);
+    if (problems.length > 0)
+      reportProblem(this, new SpecValidationError(`OktaOrg '${this.node.path}'`, problems));
   }
 
   /** The connection as it goes into a spec (env var names only, never secrets). */

@@ -1,12 +1,13 @@
 /**
- * The tail every resource construct shares: check the spec (every problem in one error), claim the natural
- * key in the stack (two constructs must not manage one remote object), render the lifecycle resources, and
+ * The tail every resource construct shares: check the spec (every problem in one message, reported at synth
+ * with the other constructs' problems), claim the natural key in the stack (two constructs must not manage one remote object), render the lifecycle resources, and
  * make the config resource the construct's default child (what `node.defaultChild` escape hatches reach).
  */
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SpecValidationError, validateSpec, type IdentitySpec, type ResourceSpec } from '../contract';
 import { isUnresolved, renderLifecycle, type Lifecycle, type Rendering } from './lifecycle';
+import { reportProblem } from './problems';
 import { canonicalKey, claimUniqueKey } from './unique-key';
 
 /** Largest spec a hook can receive: Linux refuses a larger environment string (MAX_ARG_STRLEN, 128 KiB). */
@@ -64,7 +65,9 @@ export function renderResource(construct: Construct, r: ResourceRendering): Life
         `${SPEC_MAX_BYTES} bytes (Linux: 128 KiB per variable): make it smaller, e.g. fewer product ids`,
     );
   }
-  if (problems.length > 0) throw new SpecValidationError(subject, problems);
+  // Reported at synth with every other construct's problems; the resources are still rendered, so the
+  // construct is whole for code that reads it before synth.
+  if (problems.length > 0) reportProblem(construct, new SpecValidationError(subject, problems));
   claimUniqueKey(construct, r.type, canonicalKey(r.key), r.keyDescription);
   const lifecycle = renderLifecycle(construct, {
     rendering: r.connection.rendering,

@@ -1,11 +1,12 @@
 import { TerraformStack, Token } from './cdk';
 import { isLoopbackHost } from '../contract';
 import type { IConstruct } from 'constructs';
+import { reportProblem } from './problems';
 
 const claims = new WeakMap<TerraformStack, Map<string, string>>();
 
 /**
- * Records that `construct` manages the object named by `key` in its stack, and throws naming both
+ * Records that `construct` manages the object named by `key` in its stack, and reports (at synth) both
  * construct paths when another construct already does: two of them would fight over one remote object.
  */
 export function claimUniqueKey(construct: IConstruct, subject: string, key: string, what: string): void {
@@ -19,10 +20,14 @@ export function claimUniqueKey(construct: IConstruct, subject: string, key: stri
   const claim = `${subject} ${key}`;
   const previous = stackClaims.get(claim);
   if (previous !== undefined) {
-    throw new Error(
-      `${subject} '${construct.node.path}' and ${subject} '${previous}' both manage ${what}; ` +
-        'they would overwrite each other: keep one of them',
+    reportProblem(
+      construct,
+      new Error(
+        `${subject} '${construct.node.path}' and ${subject} '${previous}' both manage ${what}; ` +
+          'they would overwrite each other: keep one of them',
+      ),
     );
+    return;
   }
   stackClaims.set(claim, construct.node.path);
 }

@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { Construct } from 'constructs';
 import { AerialAccount, OktaOrg, type AerialAccountProps, type OktaOrgProps } from '../../src';
+import { problemsOf } from '../../src/constructs/problems';
 
 setupJest();
 
@@ -34,7 +36,7 @@ export function tempRoot(): string {
 
 /** Synthesizes a stack to its Terraform JSON (as a string for the cdktf matchers). */
 export function synth(stack: TerraformStack): string {
-  return Testing.synth(stack);
+  return Testing.synth(stack, true);
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -102,12 +104,18 @@ export function demoOktaOrg(
   return new OktaOrg(scope, id, { orgUrl: 'https://acme-prod.okta.com', ...props });
 }
 
-/** The error a function throws (fails the test when it does not throw). */
+/**
+ * The error a function throws, or the first problem the construct it returns reports at synth (fails the
+ * test when there is neither).
+ */
 export function errorOf(fn: () => unknown): Error {
+  let result: unknown;
   try {
-    fn();
+    result = fn();
   } catch (err) {
     return err as Error;
   }
+  const reported = result instanceof Construct ? problemsOf(result) : [];
+  if (reported.length > 0) return reported[0];
   throw new Error('expected an error');
 }
