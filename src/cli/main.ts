@@ -14,6 +14,7 @@ commands:
   plan [options]            what the next deploy will do in Okta, per construct (Terraform's plan + drift)
   show [options]            an Aerial account at a glance: orgs, statuses, products, rate limits
   import [options]          write a cdktf stack that declares an existing estate
+  lookup [options]          store the org and rate limit ids attributes need in cdktf.json's context
   hook apply|destroy        run a lifecycle hook (called by Terraform; reads OKTA_AERIAL_SPEC)
   agent                     run the shared deploy agent in the foreground (started automatically)
 `;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, () => Command> = {
   plan: () => require('./plan-command').run,
   show: () => require('./show-command').run,
   import: () => require('./import-command').run,
+  lookup: () => require('./lookup-command').run,
   agent: () => require('./agent-command').run,
 };
 

@@ -2,6 +2,7 @@ import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   SPEC_VERSION,
+  orgIdLookupKey,
   type AerialOrgIdentitySpec,
   type AerialOrgSpec,
   type OrgRefSpec,
@@ -11,6 +12,7 @@ import {
 import type { IAerialAccount } from './aerial-account';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';
+import { lookedUp } from './lookup';
 import { renderResource, requireProps } from './render-resource';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
@@ -135,6 +137,23 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;
+  }
+
+  /**
+   * The org's id, for other resources and outputs: the `orgId` prop when given; for an org named by domain,
+   * the id `okta-aerial lookup` found after the deploy that linked it (kept in cdktf.json's context), and
+   * until then Terraform's null with a synth warning. Known at plan time either way.
+   */
+  get resolvedOrgId(): string {
+    if (this.orgId !== undefined) return this.orgId;
+    const ref = this.orgRef as { domain: string };
+    if (isUnresolved(ref.domain) || isUnresolved(this.account.accountId)) {
+      throw new Error(
+        `AerialOrg '${this.node.path}': resolvedOrgId needs a literal domain and account id (they come from ` +
+          'other resources here, so the org cannot be looked up at synth); pass orgId instead',
+      );
+    }
+    return lookedUp(this, orgIdLookupKey(this.account.accountId, ref.domain), `the id of org ${ref.domain}`);
   }
 }
 

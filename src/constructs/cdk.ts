@@ -26,6 +26,7 @@ function load(): typeof Cdktf {
 const cdk = load();
 
 export const {
+  Annotations,
   App,
   Fn,
   TerraformProvider,

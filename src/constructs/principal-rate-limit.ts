@@ -5,10 +5,13 @@ import {
   SPEC_VERSION,
   type PrincipalRateLimitIdentitySpec,
   type PrincipalRateLimitSpec,
+  rateLimitIdLookupKey,
   type PrincipalType,
   type RemovalPolicy,
 } from '../contract';
 import type { IOktaOrg } from './okta-org';
+import { isUnresolved } from './lifecycle';
+import { lookedUp } from './lookup';
 import { renderResource, requireProps } from './render-resource';
 
 /** Props of {@link PrincipalRateLimit}. */
@@ -53,6 +56,8 @@ export class PrincipalRateLimit extends Construct {
   readonly identityResource: TerraformResource;
   /** The config resource: carries the apply hook that sets the percentages. */
   readonly configResource: TerraformResource;
+  /** What {@link entityId} looks up. */
+  private readonly lookup: { orgUrl: string; principalId: string; principalType: string };
 
   constructor(scope: Construct, id: string, props: PrincipalRateLimitProps) {
     super(scope, id);
@@ -84,5 +89,26 @@ export class PrincipalRateLimit extends Construct {
     });
     this.identityResource = lifecycle.identity;
     this.configResource = lifecycle.config;
+    this.lookup = { orgUrl: org.orgUrl, principalId: spec.principalId, principalType: spec.principalType };
+  }
+
+  /**
+   * The id of the org's rate limit entity for this principal, for other resources and outputs: the id
+   * `okta-aerial lookup` found after the deploy that created or adopted the entity (kept in cdktf.json's
+   * context), and until then Terraform's null with a synth warning.
+   */
+  get entityId(): string {
+    const { orgUrl, principalId, principalType } = this.lookup;
+    if ([orgUrl, principalId, principalType].some(isUnresolved)) {
+      throw new Error(
+        `PrincipalRateLimit '${this.node.path}': entityId needs a literal org URL and principal (they come ` +
+          'from other resources here, so the entity cannot be looked up at synth)',
+      );
+    }
+    return lookedUp(
+      this,
+      rateLimitIdLookupKey(orgUrl, principalType, principalId),
+      `the rate limit entity id of ${principalType} ${principalId} in ${orgUrl}`,
+    );
   }
 }

@@ -3,3 +3,4 @@ export * from '../okta-api';
 export * from '../common/env';
 export * from './spec';
 export * from './validate';
+export * from './lookups';
