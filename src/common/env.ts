@@ -26,6 +26,11 @@ export const ENV = {
   agentDir: 'OKTA_AERIAL_AGENT_DIR',
   /** Milliseconds without calls after which the deploy agent exits (default 60000). */
   agentIdleMs: 'OKTA_AERIAL_AGENT_IDLE_MS',
+  /**
+   * At deploy: send every Okta URL of the stack to this emulator instead (a stack written for Okta, run
+   * against `okta-aerial emulator` without a code change); `emulator credentials` prints it.
+   */
+  endpointUrl: 'OKTA_AERIAL_ENDPOINT_URL',
   /** The emulator `okta-aerial emulator credentials` asks (default http://127.0.0.1:8787). */
   emulatorUrl: 'OKTA_AERIAL_EMULATOR_URL',
   /** The terraform binary `drift`, `plan` and `--repair` run (default: terraform on PATH). */

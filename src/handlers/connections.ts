@@ -4,6 +4,7 @@
  */
 import type { AerialConnection, OrgConnection } from '../client';
 import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
+import { endpointOverride, overrideAerialBase, overrideOrgUrl } from './endpoint-override';
 
 /** A credential named in the spec is missing from the environment of the deploy. */
 export class MissingCredentialError extends Error {
@@ -30,15 +31,19 @@ function optionalEnv(env: NodeJS.ProcessEnv, name: string | undefined): string |
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** Reads the credentials of an Aerial account connection from the environment. */
+/**
+ * Reads the credentials of an Aerial account connection from the environment (and where its requests go,
+ * when OKTA_AERIAL_ENDPOINT_URL points them at the emulator).
+ */
 export function resolveAerialConnection(
   spec: AerialConnectionSpec,
   env: NodeJS.ProcessEnv,
 ): AerialConnection {
+  const endpoint = endpointOverride(env);
   return {
     accountId: spec.accountId,
-    baseUrl: spec.baseUrl,
-    tokenUrl: spec.tokenUrl,
+    baseUrl: overrideAerialBase(endpoint, spec.baseUrl, spec.environment),
+    tokenUrl: overrideOrgUrl(endpoint, spec.tokenUrl),
     clientId: spec.clientId,
     privateKey: requireEnv(
       env,
@@ -52,18 +57,19 @@ export function resolveAerialConnection(
   };
 }
 
-/** Reads the credentials of an org's management API connection from the environment. */
+/** Reads the credentials of an org's management API connection from the environment (see above). */
 export function resolveOrgConnection(spec: OrgConnectionSpec, env: NodeJS.ProcessEnv): OrgConnection {
   const auth = spec.auth;
+  const endpoint = endpointOverride(env);
   return {
-    orgUrl: spec.orgUrl,
+    orgUrl: overrideOrgUrl(endpoint, spec.orgUrl),
     auth:
       auth.type === 'ssws'
         ? { type: 'ssws', token: requireEnv(env, auth.tokenEnv, `SSWS API token for ${spec.orgUrl}`) }
         : {
             type: 'oauth',
             clientId: auth.clientId,
-            tokenUrl: auth.tokenUrl,
+            tokenUrl: overrideOrgUrl(endpoint, auth.tokenUrl),
             privateKey: requireEnv(
               env,
               auth.privateKeyEnv,
