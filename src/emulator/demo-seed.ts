@@ -16,7 +16,7 @@ export const DEMO = {
   adminUserId: '00uDemoAdmin00000001',
 } as const;
 
-const DEMO_PRODUCTS = [
+export const DEMO_PRODUCTS = [
   { id: 'P000052', name: 'IT Products - SSO' },
   { id: 'P000131', name: 'IT Products - MFA' },
   { id: 'P000139', name: 'IT Products - Lifecycle Management with 1 OIN App' },

@@ -1,0 +1,145 @@
+/**
+ * A stack written for real Okta (Okta's URLs, its own account and client ids, its own variable names),
+ * deployed with the real terraform against the emulator with no code change: the emulator is seeded from
+ * the synthesized app, the credentials are printed under the names the stack uses, and
+ * OKTA_AERIAL_ENDPOINT_URL sends the hooks' requests to the emulator.
+ */
+import type { TerraformStack } from 'cdktf';
+import { constructsOfApp, credentialsForApp, seedFromApp } from '../../src/cli/emulator-app';
+import {
+  AerialAccount,
+  AerialOrg,
+  OktaOrg,
+  PrincipalRateLimit,
+  ProductAssignment,
+} from '../../src/constructs';
+import { startEmulator, validateSeed, type RunningEmulator } from '../../src/emulator';
+import { E2eProject } from './harness';
+
+const ACCOUNT = '0227acmeaerialaccount000001';
+const PROD_ID = '00oAcmeProdOrg000001';
+
+function build(stack: TerraformStack): void {
+  const account = new AerialAccount(stack, 'Account', {
+    accountId: ACCOUNT,
+    aerialOrgDomain: 'acme-aerial.okta.com',
+    clientId: '0oaAcmeAerialDeploy1',
+    privateKeyEnv: 'ACME_AERIAL_KEY',
+  });
+  const prod = new AerialOrg(stack, 'Prod', { account, orgId: PROD_ID });
+  new ProductAssignment(stack, 'ProdProducts', { org: prod, productIds: ['P000052', 'P009999'] });
+  const eu = new AerialOrg(stack, 'Eu', {
+    account,
+    domain: 'acme-eu.okta.com',
+    cell: 'eu1',
+    status: 'INACTIVE',
+  });
+  new ProductAssignment(stack, 'EuProducts', { org: eu, productIds: ['P000131'] });
+  const euApi = new OktaOrg(stack, 'EuApi', {
+    orgUrl: 'https://acme-eu.okta.com',
+    apiTokenEnv: 'ACME_EU_TOKEN',
+  });
+  new PrincipalRateLimit(stack, 'Ci', {
+    org: euApi,
+    principalId: '00TAcmeCiToken000001',
+    principalType: 'SSWS_TOKEN',
+    defaultPercentage: 40,
+  });
+  const devApi = new OktaOrg(stack, 'DevApi', {
+    orgUrl: 'https://acme-dev.okta.com',
+    oauth: { clientId: '0oaAcmeDevAdmin00001', privateKeyEnv: 'ACME_DEV_KEY' },
+  });
+  new PrincipalRateLimit(stack, 'Sync', {
+    org: devApi,
+    principalId: '0oaAcmeSyncApp000001',
+    principalType: 'OAUTH_CLIENT',
+    defaultConcurrencyPercentage: 25,
+  });
+}
+
+let emu: RunningEmulator | undefined;
+const project = new E2eProject('okta');
+
+afterAll(async () => {
+  project.cleanup();
+  await emu?.stop();
+});
+
+describe('a stack written for Okta, against the emulator seeded from the app', () => {
+  it('seeds what the app declares, prints the names the stack uses, and deploys with no code change', async () => {
+    project.synth(build);
+    const constructs = constructsOfApp(project.outdir);
+    const { seed, skipped } = seedFromApp(constructs);
+    expect(skipped).toEqual([]);
+    expect(() => validateSeed(seed)).not.toThrow();
+    expect(seed.accounts).toEqual([
+      expect.objectContaining({
+        id: ACCOUNT,
+        subscribedProducts: [
+          { id: 'P000052', name: 'IT Products - SSO' },
+          { id: 'P000131', name: 'IT Products - MFA' },
+          { id: 'P009999', name: 'Product P009999' },
+        ],
+      }),
+    ]);
+
+    emu = await startEmulator({ seed, quiet: true });
+    const { env, conflicts } = credentialsForApp(constructs, emu.credentials());
+    expect(conflicts).toEqual([]);
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'ACME_AERIAL_KEY',
+        'ACME_DEV_KEY',
+        'ACME_EU_TOKEN',
+        'OKTA_AERIAL_ENDPOINT_URL',
+        'OKTA_AERIAL_KEY_ID',
+        'OKTA_ORG_KEY_ID',
+      ].sort(),
+    );
+    expect(env.OKTA_AERIAL_ENDPOINT_URL).toBe(emu.url);
+
+    await project.init(env);
+    const deployed = await project.apply(env);
+    if (deployed.code !== 0) throw new Error(deployed.output);
+    expect(deployed.output).toContain(`aerial-org 'okta/Prod': linked org ${PROD_ID}`);
+    const state = (await (await fetch(`${emu.url}/__admin/state`)).json()) as {
+      orgs: Array<{
+        id: string;
+        domain: string;
+        status: string;
+        linkedAccountId: string | null;
+        enabledProducts: string[];
+        rateLimits: Array<{
+          principalId: string;
+          defaultPercentage: number;
+          defaultConcurrencyPercentage: number;
+        }>;
+      }>;
+    };
+    const byDomain = Object.fromEntries(state.orgs.map((o) => [o.domain, o]));
+    expect(state.orgs.find((o) => o.id === PROD_ID)).toMatchObject({
+      linkedAccountId: ACCOUNT,
+      status: 'ACTIVE',
+      enabledProducts: expect.arrayContaining(['P000052', 'P009999']),
+    });
+    expect(byDomain['acme-eu.okta.com']).toMatchObject({ linkedAccountId: ACCOUNT, status: 'INACTIVE' });
+    expect(byDomain['acme-eu.okta.com'].rateLimits).toEqual([
+      expect.objectContaining({
+        principalId: '00TAcmeCiToken000001',
+        defaultPercentage: 40,
+        defaultConcurrencyPercentage: 50,
+      }),
+    ]);
+    expect(byDomain['acme-dev.okta.com'].rateLimits).toEqual([
+      expect.objectContaining({
+        principalId: '0oaAcmeSyncApp000001',
+        defaultPercentage: 50,
+        defaultConcurrencyPercentage: 25,
+      }),
+    ]);
+
+    // The state keeps Okta's URLs: nothing of the emulator leaks into what a real deploy would compare.
+    const plan = await project.terraform(['plan', '-detailed-exitcode', '-no-color', '-input=false'], env);
+    expect(plan.code).toBe(0);
+  });
+});
