@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformOutput, type TerraformStack } from 'cdktf';
 import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
-import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, remoteOrgs, startTestEmulator } from './fixtures';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { ORGS, PRINCIPALS, remoteOrgs } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -17,7 +17,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ quiet: true });
+  emu = await startEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('lookup');
 });
@@ -68,7 +68,9 @@ describe('okta-aerial lookup', () => {
     fs.writeFileSync(cdktfJson, JSON.stringify({ language: 'typescript', app: 'node main.js' }));
     const looked = await project.cli(['lookup'], creds);
     expect(looked.output).toContain(`org acme-eu.okta.com: ${ORGS.eu}\n`);
-    const entity = (await remoteOrgs(emu))[ORGS.prod].rateLimits.find((r) => r.principalId === PRINCIPALS.ci);
+    const entity = (await remoteOrgs(emu))[ORGS.prod].rateLimits.find(
+      (r) => r.principalId === PRINCIPALS.ci,
+    ) as { id?: string } | undefined;
     expect(looked.output).toContain(
       `rate limit of SSWS_TOKEN ${PRINCIPALS.ci} in ${creds.OKTA_ORG_URL_ACME_PROD}: ${entity?.id}`,
     );
