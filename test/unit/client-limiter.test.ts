@@ -83,3 +83,22 @@ describe('AdaptiveLimiter', () => {
     expect(l.inFlight).toBe(0);
   });
 });
+
+describe('AdaptiveLimiter on a shared account', () => {
+  it('after a concurrency 429 grows ten times slower, and only while requests wait for a slot', async () => {
+    const limiter = new AdaptiveLimiter(10);
+    const first = await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
+    first[0]('throttled'); // 7.5
+    expect(limiter.window).toBe(7.5);
+    for (const r of first.slice(1)) r('success'); // nobody waits: no growth
+    expect(limiter.window).toBe(7.5);
+    // 7 in flight and 3 waiting: each success grows the window by 0.1/window
+    const held = await Promise.all(Array.from({ length: 7 }, () => limiter.acquire()));
+    const waiting = Array.from({ length: 3 }, () => limiter.acquire());
+    held[0]('success');
+    expect(limiter.window).toBeCloseTo(7.5 + 0.1 / 7.5, 10);
+    for (const r of held.slice(1)) r('success');
+    for (const r of await Promise.all(waiting)) r('success');
+    expect(limiter.window).toBeLessThan(8);
+  });
+});
