@@ -9,6 +9,7 @@ import {
   type PrincipalRateLimitSpec,
 } from '../contract';
 
+import { OktaApiError } from '../client/errors';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
 
@@ -63,10 +64,33 @@ async function upsert(
       ctx.log(`${describe(spec)} does not exist; nothing to reset`);
       return;
     }
-    const created = await client.create(desired);
+    let created: PrincipalRateLimitEntity;
+    try {
+      created = await client.create(desired);
+    } catch (err) {
+      // Another deploy (another pipeline on the same org) may have created it since the read: adopt it.
+      const meanwhile = isRefusal(err)
+        ? await client.findByPrincipal(spec.principalId, spec.principalType)
+        : undefined;
+      if (!meanwhile) throw err;
+      ctx.log(`${describe(spec)} was created meanwhile by another deploy as ${meanwhile.id}; adopting it`);
+      return setPercentages(spec, ctx, meanwhile, desired);
+    }
     ctx.log(`${describe(spec)} created as ${created.id} (${percentages(created)})`);
     return;
   }
+  return setPercentages(spec, ctx, existing, desired);
+}
+
+/** Makes an existing entity's percentages the desired ones (no call when they already are). */
+async function setPercentages(
+  spec: PrincipalRateLimitKey,
+  ctx: HandlerContext,
+  existing: PrincipalRateLimitEntity,
+  desired: PrincipalRateLimitEntity,
+): Promise<void> {
+  const { defaultPercentage, defaultConcurrencyPercentage } = desired;
+  const client = ctx.principalRateLimits(spec.org);
   if (
     existing.defaultPercentage === defaultPercentage &&
     existing.defaultConcurrencyPercentage === defaultConcurrencyPercentage
@@ -93,4 +117,9 @@ export async function destroyPrincipalRateLimit(
     return;
   }
   await upsert(spec, ctx, DEFAULT_PRINCIPAL_PERCENTAGE, DEFAULT_PRINCIPAL_PERCENTAGE, false);
+}
+
+/** Okta refused the create (400: an entity for the principal exists, or 409). */
+function isRefusal(err: unknown): boolean {
+  return err instanceof OktaApiError && (err.status === 400 || err.status === 409);
 }
