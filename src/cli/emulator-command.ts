@@ -5,6 +5,8 @@
 import { ENV } from '../common';
 import { CliUsageError, numberOption, parseOptions } from './output';
 
+/** The emulator's port when none is given, and the one `credentials` asks by default. */
+const DEFAULT_PORT = 8787;
 /** How long `credentials` waits for an emulator that is still starting. */
 const CREDENTIALS_WAIT_MS = 15_000;
 
@@ -15,12 +17,12 @@ Runs a local stand-in for Okta Aerial, org token endpoints and the Principal Rat
 When ready it prints one JSON line on stdout: {"url":...,"pid":...,"admin":...}. Stops on SIGTERM/SIGINT.
 
 options:
-  --port N             TCP port (default 0: any free port)
+  --port N             TCP port (default 8787; 0: any free port)
   --host H             interface (default 127.0.0.1)
   --seed FILE          seed JSON (default: the built-in demo seed)
   --app DIR            seed from a synthesized cdktf app instead (e.g. cdktf.out): its accounts, service
                        apps, orgs, principals and tokens, so a stack written for Okta deploys unchanged
-  --state FILE         keep state in FILE across restarts (loaded if it exists)
+  --state FILE         keep state in FILE across restarts (loaded if it exists; its folder is created 0700)
   --latency-ms N       latency added to every API request
   --jitter-ms N        random extra latency 0..N
   --faults JSON        fault injection, e.g. '{"rate429":0.1}' or '{"rules":[{"route":"prl.","rate5xx":0.2}]}'
@@ -29,6 +31,11 @@ options:
   --concurrency N      requests in flight per Aerial account and environment (default 10)
   --org-concurrency N  requests in flight per org (default 75)
   --rate-limit N       per-minute request limit per account and per org (default: off)
+  --strict             as strict as Okta: every app requires DPoP, reads need the read scope, a token
+                       request for an ungranted scope is refused, product PUTs need {id, name}
+  --environment ENV    serve only ENV's Aerial API (production|sandbox) at the root of the port:
+                       /{accountId}/api/v1/... as on aerial-apac.okta.com (default: both, under /aerial/ENV)
+  --deletion-delay-ms N  keep a deleted org visible (INACTIVE, deletionRequested) for N ms (default 0)
   --quiet              no warnings on stderr
 
 credentials:
@@ -60,6 +67,9 @@ export async function run(argv: string[]): Promise<number | void> {
       'org-concurrency': { type: 'string' },
       'rate-limit': { type: 'string' },
       app: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      environment: { type: 'string' },
+      'deletion-delay-ms': { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
@@ -74,6 +84,9 @@ export async function run(argv: string[]): Promise<number | void> {
   }
   const positive = (name: keyof typeof flags, min: number): number | undefined =>
     numberOption(flags[name] as string | undefined, name, min);
+  const environment = flags.environment;
+  if (environment !== undefined && environment !== 'production' && environment !== 'sandbox')
+    throw new CliUsageError(`--environment must be production or sandbox, got '${environment}'`);
   if (flags.app !== undefined && flags.seed !== undefined)
     throw new CliUsageError('--app and --seed both name a seed; pass one of them');
   const seed = flags.app !== undefined ? await appSeed(flags.app, flags.quiet) : flags.seed;
@@ -87,7 +100,8 @@ export async function run(argv: string[]): Promise<number | void> {
     throw new CliUsageError(`--faults: ${(e as Error).message}`);
   }
   const emulator = await startEmulator({
-    port: positive('port', 0),
+    // The same default as `emulator credentials --url`, so the two agree with no flags.
+    port: positive('port', 0) ?? DEFAULT_PORT,
     host: flags.host,
     seed,
     statePath: flags.state,
@@ -99,6 +113,9 @@ export async function run(argv: string[]): Promise<number | void> {
     aerialConcurrency: positive('concurrency', 1),
     orgConcurrency: positive('org-concurrency', 1),
     rateLimitPerMinute: positive('rate-limit', 1),
+    strict: flags.strict,
+    environment,
+    deletionDelayMs: positive('deletion-delay-ms', 0),
     quiet: flags.quiet,
   });
   // Handlers go in before the ready line: a supervisor may signal the moment it reads it, and a signal
@@ -131,10 +148,9 @@ async function credentials(argv: string[]): Promise<number> {
     options: { url: { type: 'string' }, app: { type: 'string' }, json: { type: 'boolean', default: false } },
     strict: true,
   });
-  const base = String(flags.url ?? process.env[ENV.emulatorUrl] ?? 'http://127.0.0.1:8787').replace(
-    /\/+$/,
-    '',
-  );
+  const base = String(
+    flags.url ?? process.env[ENV.emulatorUrl] ?? `http://127.0.0.1:${DEFAULT_PORT}`,
+  ).replace(/\/+$/, '');
   const url = `${base}/__admin/credentials${flags.json || flags.app ? '' : '?format=env'}`;
   // An emulator started in the background a moment ago may not listen yet: wait a little for it.
   let res: Response | undefined;

@@ -11,7 +11,7 @@ import {
   type Product,
 } from '../okta-api';
 import { ApiClientBase, paginate } from './operations';
-import type { Executor } from './types';
+import type { Executor, RereadSpec } from './types';
 
 const enc = encodeURIComponent;
 
@@ -39,6 +39,17 @@ export class AerialClient extends ApiClientBase {
     return this.call<Account>(`replaceAccount ${this.accountId}`, 'PUT', '/accounts', SCOPES.accountsManage, {
       name,
     });
+  }
+
+  private subscribed?: Promise<Product[]>;
+
+  /** The account's subscription, read once per client (a failed read is tried again next time). */
+  private subscription(): Promise<Product[]> {
+    this.subscribed ??= this.listSubscribedProducts().catch((e: unknown) => {
+      this.subscribed = undefined;
+      throw e;
+    });
+    return this.subscribed;
   }
 
   /** Lists the products the account subscribes to (A3). */
@@ -110,9 +121,20 @@ export class AerialClient extends ApiClientBase {
     );
   }
 
-  /** Makes the enabled set exactly these products (O6 replaces the whole set). */
-  async setEnabledProducts(orgId: string, productIds: readonly string[]): Promise<Product[]> {
-    const body = productIds.map((id) => ({ id }));
+  /**
+   * Makes the enabled set exactly these products (O6 replaces the whole set). The body is Okta's documented
+   * `[{id, name}]`: a product given by id alone (or without a name) is named from the account's subscription
+   * (A3, read once per client); one the subscription does not list is sent as `{id}` for Okta to refuse.
+   */
+  async setEnabledProducts(orgId: string, products: readonly (string | Product)[]): Promise<Product[]> {
+    const wanted = products.map((p) => (typeof p === 'string' ? { id: p } : p));
+    const names = wanted.some((p) => !p.name)
+      ? new Map((await this.subscription()).map((p) => [p.id, p.name]))
+      : undefined;
+    const body = wanted.map((p) => {
+      const name = p.name || names?.get(p.id);
+      return name ? { id: p.id, name } : { id: p.id };
+    });
     return this.call<Product[]>(
       `setEnabledProducts ${orgId}`,
       'PUT',
@@ -122,7 +144,10 @@ export class AerialClient extends ApiClientBase {
     );
   }
 
-  /** Requests deletion of an INACTIVE org (O8; sandbox or partner accounts). Repeated only if the org is still there. */
+  /**
+   * Requests deletion of an INACTIVE org (O8; sandbox or partner accounts). A failed attempt is repeated
+   * only if a re-read shows the org is still there and not marked pending deletion.
+   */
   async requestDeletion(orgId: string): Promise<void> {
     await this.call<unknown>(
       `requestDeletion ${orgId}`,
@@ -132,7 +157,8 @@ export class AerialClient extends ApiClientBase {
       undefined,
       {
         path: `${this.root}/orgs/${enc(orgId)}`,
-        expect: 'absent',
+        expect: 'absent-or-picked',
+        pick: { field: 'deletionRequested', equals: true },
       },
     );
   }
@@ -143,12 +169,7 @@ export class AerialClient extends ApiClientBase {
     path: string,
     scope: string,
     body?: unknown,
-    reread?: {
-      path: string;
-      query?: Record<string, string>;
-      pick?: { field: string; equals: string; caseInsensitive?: boolean };
-      expect?: 'present' | 'absent';
-    },
+    reread?: RereadSpec,
   ): Promise<T> {
     const res = await this.executor.execute({
       operation,

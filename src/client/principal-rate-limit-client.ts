@@ -1,12 +1,14 @@
 /**
- * The Principal Rate Limits API of one org (okta-api.md §2). Describes each call and hands it to an
- * executor; owns no HTTP code.
+ * The Principal Rate Limits API of one org (okta-api.md §2), and the reads of its API Tokens API that name
+ * the SSWS principals those limits apply to. Describes each call and hands it to an executor; owns no HTTP
+ * code.
  */
-import { SCOPES, type PrincipalRateLimitEntity, type PrincipalType } from '../okta-api';
+import { SCOPES, type ApiToken, type PrincipalRateLimitEntity, type PrincipalType } from '../okta-api';
 import { ApiClientBase, paginate } from './operations';
 import type { Executor } from './types';
 
 const PATH = '/api/v1/principal-rate-limits';
+const API_TOKENS = '/api/v1/api-tokens';
 
 /** The writable fields of an entity (read-only ones are not sent). */
 function writable(e: PrincipalRateLimitEntity): PrincipalRateLimitEntity {
@@ -101,13 +103,38 @@ export class PrincipalRateLimitClient extends ApiClientBase {
     return undefined;
   }
 
-  private async call(
+  /**
+   * Lists the metadata of the org's API tokens (never their values), page by page: each token's `id` is
+   * the principal id of an SSWS_TOKEN rate limit, its `name` what an admin calls it. Needs an SSWS token
+   * of a super admin, or OAuth with okta.apiTokens.read.
+   */
+  listApiTokens(opts: { limit?: number } = {}): AsyncIterable<ApiToken> {
+    return paginate<ApiToken>(this.ops, {
+      operation: 'listApiTokens',
+      method: 'GET',
+      path: API_TOKENS,
+      query: { limit: opts.limit },
+      scope: SCOPES.apiTokensRead,
+    });
+  }
+
+  /** Retrieves one API token's metadata by its id (the SSWS principal id, `00T...`). */
+  async getApiToken(apiTokenId: string): Promise<ApiToken> {
+    return this.call<ApiToken>(
+      `getApiToken ${apiTokenId}`,
+      'GET',
+      `${API_TOKENS}/${encodeURIComponent(apiTokenId)}`,
+      SCOPES.apiTokensRead,
+    );
+  }
+
+  private async call<T = PrincipalRateLimitEntity>(
     operation: string,
     method: 'GET' | 'PUT',
     path: string,
     scope: string,
     body?: unknown,
-  ): Promise<PrincipalRateLimitEntity> {
+  ): Promise<T> {
     const res = await this.executor.execute({
       operation,
       method,
@@ -116,6 +143,6 @@ export class PrincipalRateLimitClient extends ApiClientBase {
       scope,
       deadlineMs: this.ops.deadlineMs,
     });
-    return res.data as PrincipalRateLimitEntity;
+    return res.data as T;
   }
 }

@@ -17,7 +17,11 @@ export interface AerialConnection {
   readonly privateKey: string;
   /** Key id sent as the assertion's `kid`; defaults to the JWK's `kid`. */
   readonly keyId?: string;
-  /** Bind tokens to a DPoP key. @default false */
+  /**
+   * Send a DPoP proof from the first token request. Without it the client still switches to DPoP (and
+   * remembers it) when the app refuses a proofless token request with `invalid_dpop_proof`.
+   * @default false
+   */
   readonly dpop?: boolean;
   /** Cap on requests in flight to this account across every process on the machine. @default 10 */
   readonly maxConcurrency?: number;
@@ -34,6 +38,7 @@ export type OrgAuth =
       readonly tokenUrl: string;
       readonly privateKey: string;
       readonly keyId?: string;
+      /** As {@link AerialConnection.dpop}. @default false */
       readonly dpop?: boolean;
     };
 
@@ -115,9 +120,16 @@ export interface RereadSpec {
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** Pick the first item (or the object) whose field equals the value. */
-  readonly pick?: { readonly field: string; readonly equals: string; readonly caseInsensitive?: boolean };
-  /** 'present' (default): done when found; 'absent': done when the read is 404 or picks nothing. */
-  readonly expect?: 'present' | 'absent';
+  readonly pick?: {
+    readonly field: string;
+    readonly equals: string | boolean;
+    readonly caseInsensitive?: boolean;
+  };
+  /**
+   * 'present' (default): done when found; 'absent': done when the read is 404 or picks nothing;
+   * 'absent-or-picked': done when the read is 404 or picks the item (e.g. an org marked pending deletion).
+   */
+  readonly expect?: 'present' | 'absent' | 'absent-or-picked';
 }
 
 /** The outcome of an ApiRequest (serializable). */

@@ -7,6 +7,7 @@ import { jsonBody } from './request';
 import { ok } from './response';
 import { route } from './router';
 import type { AdminHandler } from './urls';
+import { dpopRequired } from './token-model';
 
 /** The state without secrets, for tests, demos and curious users. */
 export function publicState(core: EmulatorCore): unknown {
@@ -29,10 +30,16 @@ export function publicState(core: EmulatorCore): unknown {
       consentAccountId: o.consent?.accountId,
       linkedAccountId: o.linkedAccountId,
       enabledProducts: [...o.enabledProducts],
-      deleted: o.deleted ?? false,
+      deleted: !core.model.exists(o),
+      deletionPending: o.deletionRequestedAt !== undefined && core.model.exists(o),
+      parentOrgId: o.parentOrgId,
       url: core.orgBase(o),
       principals: o.principals.map((p) => ({ ...p })),
-      clients: o.clients.map((c) => ({ clientId: c.clientId, scopes: [...c.scopes] })),
+      clients: o.clients.map((c) => ({
+        clientId: c.clientId,
+        scopes: [...c.scopes],
+        dpopBoundAccessTokens: dpopRequired(c, core.opts.strict),
+      })),
       rateLimits: o.rateLimits.map((r) => ({ ...r })),
     })),
   };

@@ -4,6 +4,7 @@
  * "Inference". Values come straight from the request body and are checked here.
  */
 import { ORG_STATUSES, type OrgStatus } from '../okta-api';
+import { effectiveConsent } from './consent-model';
 import { err, OktaError } from './errors';
 import { isRecord } from './json';
 import { byId, type EmulatorModel } from './model';
@@ -11,7 +12,7 @@ import type { AccountState, OrgState } from './state';
 
 /** Orgs linked to the account, sorted by id (the cursor key). */
 export function linkedOrgs(model: EmulatorModel, account: AccountState): OrgState[] {
-  return model.state.orgs.filter((o) => !o.deleted && o.linkedAccountId === account.id).sort(byId);
+  return model.state.orgs.filter((o) => o.linkedAccountId === account.id && model.exists(o)).sort(byId);
 }
 
 /**
@@ -20,7 +21,9 @@ export function linkedOrgs(model: EmulatorModel, account: AccountState): OrgStat
  */
 export function associatedOrgs(model: EmulatorModel, account: AccountState): OrgState[] {
   return model.state.orgs
-    .filter((o) => !o.deleted && (o.contractAccountId === account.id || o.linkedAccountId === account.id))
+    .filter(
+      (o) => (o.contractAccountId === account.id || o.linkedAccountId === account.id) && model.exists(o),
+    )
     .sort(byId);
 }
 
@@ -62,7 +65,7 @@ export function linkOrg(
       throw err.validation('domain', 'domain: must be a string');
     if (typeof cell !== 'string') throw err.validation('cell', 'cell: is required when linking by domain');
     const domain = body.domain.toLowerCase();
-    org = model.state.orgs.find((o) => !o.deleted && o.domain === domain);
+    org = model.state.orgs.find((o) => o.domain === domain && model.exists(o));
   } else {
     throw err.validation('orgId', 'orgId: either orgId, or domain and cell, is required');
   }
@@ -77,7 +80,7 @@ export function linkOrg(
     throw refuse('The Aerial sandbox manages orgs in OP3 cells only.');
   if (org.linkedAccountId === account.id) throw refuse('The org is already linked to this account.');
   if (org.linkedAccountId) throw refuse('The org is already linked to another account.');
-  if (org.consent?.accountId !== account.id)
+  if (effectiveConsent(model, org)?.consent.accountId !== account.id)
     throw refuse('The org has not granted consent to this Aerial account.');
   org.linkedAccountId = account.id;
   model.changed();
@@ -97,12 +100,17 @@ export function setOrgStatus(model: EmulatorModel, org: OrgState, status: unknow
   model.changed();
 }
 
-/** O6: full replacement; `name` ignored; only products the account subscribes to. Returns the ids now enabled. */
+/**
+ * O6: full replacement; `name` ignored; only products the account subscribes to. Returns the ids now enabled.
+ * `strict`: the body is an array of `{id, name}` as documented, so an object without a name is refused
+ * (400 E0000001); the name is still not compared with the subscription's.
+ */
 export function setEnabledProducts(
   model: EmulatorModel,
   account: AccountState,
   org: OrgState,
   products: unknown,
+  strict = false,
 ): string[] {
   if (!Array.isArray(products))
     throw err.validation('products', 'products: the body must be a JSON array of {id, name}');
@@ -112,6 +120,9 @@ export function setEnabledProducts(
     if (typeof id !== 'string' || !id) throw err.validation('products', `products[${i}].id: is required`);
     if (!account.subscribedProducts.some((s) => s.id === id))
       throw err.validation('products', `products[${i}].id: ${id} is not a product the account subscribes to`);
+    const name = (p as Record<string, unknown>).name;
+    if (strict && (typeof name !== 'string' || name.trim() === ''))
+      throw err.validation('products', `products[${i}].name: is required (a product is {id, name})`);
     if (!ids.includes(id)) ids.push(id);
   }
   org.enabledProducts = ids;
@@ -121,17 +132,31 @@ export function setEnabledProducts(
 
 /**
  * O8: INACTIVE orgs only (400), sandbox or partner accounts only (inference: 403 E0000006 elsewhere).
- * The org is removed at once (inference: Okta may do it later).
+ * Inference (okta-api.md: deletion "may be asynchronous"): the org stays visible, INACTIVE and marked
+ * `deletionRequested`, for `delayMs`, then disappears; with no delay it is gone at once. A second request
+ * while one is pending is 400 E0000001.
  */
-export function requestDeletion(model: EmulatorModel, account: AccountState, org: OrgState): void {
+export function requestDeletion(
+  model: EmulatorModel,
+  account: AccountState,
+  org: OrgState,
+  delayMs = 0,
+): void {
   if (account.environment !== 'sandbox' && !account.partner)
     throw err.forbidden(
       {},
       'Org deletion is only available in the Aerial sandbox or for Okta Partner Program accounts.',
     );
   if (org.aerialOrg) throw err.validation('org', 'org: the Aerial org of the account cannot be deleted');
+  if (org.deletionRequestedAt !== undefined)
+    throw new OktaError(400, 'E0000001', 'Api validation failed: org', [
+      'A deletion request for the org is already pending.',
+    ]);
   if (org.status !== 'INACTIVE')
     throw err.validation('status', 'status: only an INACTIVE org can be deleted');
-  org.deleted = true;
+  const now = model.now();
+  org.deletionRequestedAt = now;
+  org.deleteAt = now + delayMs;
+  if (delayMs <= 0) org.deleted = true;
   model.changed();
 }

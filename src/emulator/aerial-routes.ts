@@ -25,7 +25,7 @@ import type { AerialHandler } from './urls';
 
 /** Renders an org the way the Aerial API returns it. */
 export function orgJson(core: EmulatorCore, account: AccountState, org: OrgState): Org {
-  const self = `${core.aerialBase(account.environment)}/${account.id}/api/v1/orgs/${org.id}`;
+  const self = `${core.aerialBase(account.environment) ?? core.url}/${account.id}/api/v1/orgs/${org.id}`;
   return {
     id: org.id,
     accountId: account.id,
@@ -35,6 +35,8 @@ export function orgJson(core: EmulatorCore, account: AccountState, org: OrgState
     status: org.status,
     aerialOrg: org.aerialOrg,
     createdDate: org.createdDate,
+    // Inference (UNCONFIRMED marker): an org whose deletion is pending says so until it disappears.
+    ...(org.deletionRequestedAt !== undefined && { deletionRequested: true }),
     // Inference: link names are not documented; `self` plus the two sub-resources.
     _links: {
       self: { href: self, hints: { allow: ['GET'] } },
@@ -135,13 +137,19 @@ const getProducts: AerialHandler = async (core, ctx) => {
 const setProducts: AerialHandler = async (core, ctx) => {
   const account = await accountGuard(core, ctx, true);
   const org = linkedOrg(core.model, account, ctx.params.orgId);
-  return ok(productsOf(setEnabledProducts(core.model, account, org, jsonBody(ctx)), account));
+  const ids = setEnabledProducts(core.model, account, org, jsonBody(ctx), core.opts.strict);
+  return ok(productsOf(ids, account));
 };
 
 /** O8: 200 `{}`. */
 const deletionRequest: AerialHandler = async (core, ctx) => {
   const account = await accountGuard(core, ctx, true);
-  requestDeletion(core.model, account, linkedOrg(core.model, account, ctx.params.orgId));
+  requestDeletion(
+    core.model,
+    account,
+    linkedOrg(core.model, account, ctx.params.orgId),
+    core.opts.deletionDelayMs,
+  );
   return ok({});
 };
 

@@ -115,12 +115,10 @@ export function actorOf(caller: Caller): string {
   return caller.kind === 'ssws' ? caller.userId : caller.token.clientId;
 }
 
-const ACCOUNT_READ = [SCOPES.accountsRead, SCOPES.accountsManage];
-const ACCOUNT_MANAGE = [SCOPES.accountsManage];
-
 /**
  * Authenticates and authorises an Aerial call (okta-api.md 4): a token from the account's Aerial org, for
- * this account, with okta.accounts.read (either scope) or, to write, okta.accounts.manage. Returns the account.
+ * this account, with okta.accounts.read (either scope unless strict) or, to write, okta.accounts.manage.
+ * Returns the account.
  */
 export async function accountGuard(
   core: EmulatorCore,
@@ -135,20 +133,23 @@ export async function accountGuard(
   if (!account) throw err.notFound(`${ctx.accountId} (Account)`);
   if (caller.kind !== 'oauth' || caller.token.accountId !== account.id)
     throw err.forbidden({}, 'The access token was not issued for this Aerial account.');
-  requireScope(core, ctx, caller, write ? ACCOUNT_MANAGE : ACCOUNT_READ, realm);
+  const scopes = write
+    ? [SCOPES.accountsManage]
+    : core.readScopes(SCOPES.accountsRead, SCOPES.accountsManage);
+  requireScope(core, ctx, caller, scopes, realm);
   return account;
 }
 
 /**
  * Authenticates a call to an org's management API: its SSWS token, or an OAuth token from this org's own
- * authorization server; `read` scopes for GET/HEAD, `manage` scopes otherwise.
+ * authorization server; the `read` scope (or, unless strict, `manage`) for GET/HEAD, `manage` otherwise.
  */
 export async function orgGuard(
   core: EmulatorCore,
   ctx: RequestContext,
   org: OrgState,
-  read: string[],
-  manage: string[],
+  read: string,
+  manage: string,
 ): Promise<Caller> {
   const caller = await authenticate(core, ctx, org, true, org);
   if (caller.kind === 'oauth' && caller.token.orgId !== org.id) {
@@ -156,6 +157,6 @@ export async function orgGuard(
     throw err.invalidToken();
   }
   const write = ctx.method !== 'GET' && ctx.method !== 'HEAD';
-  requireScope(core, ctx, caller, write ? manage : read, org);
+  requireScope(core, ctx, caller, write ? [manage] : core.readScopes(read, manage), org);
   return caller;
 }

@@ -2,8 +2,9 @@
  * The Aerial consent API's routes (okta-api.md 1.7) under `/orgs/{subdomain}/api/v1/org/privacy/aerial`.
  * The rules are in consent-model.ts.
  */
+import { SCOPES } from '../okta-api';
 import { actorOf, orgGuard } from './auth';
-import { grantConsent, revokeConsent } from './consent-model';
+import { effectiveConsent, grantConsent, revokeConsent } from './consent-model';
 import type { EmulatorCore } from './core';
 import { err } from './errors';
 import { jsonObject } from './request';
@@ -12,8 +13,8 @@ import { route } from './router';
 import type { OrgState } from './state';
 import type { OrgHandler } from './urls';
 
-const READ = ['okta.orgs.read', 'okta.orgs.manage'];
-const MANAGE = ['okta.orgs.manage'];
+const READ = SCOPES.orgsRead;
+const MANAGE = SCOPES.orgsManage;
 const PATH = '/api/v1/org/privacy/aerial';
 
 const link = (core: EmulatorCore, org: OrgState, rest: string, allow: string) => ({
@@ -21,16 +22,17 @@ const link = (core: EmulatorCore, org: OrgState, rest: string, allow: string) =>
   hints: { allow: [allow] },
 });
 
+/** The org's consent as the API shows it: its own grant or the one it inherits from its parent. */
 function consentJson(core: EmulatorCore, org: OrgState) {
   return {
-    ...org.consent!,
+    ...effectiveConsent(core.model, org)!.consent,
     _links: { self: link(core, org, '', 'GET'), revoke: link(core, org, '/revoke', 'POST') },
   };
 }
 
 const get: OrgHandler = async (core, ctx, org) => {
   await orgGuard(core, ctx, org, READ, MANAGE);
-  if (!org.consent) throw err.notFound('grant (String)');
+  if (!effectiveConsent(core.model, org)) throw err.notFound('grant (String)');
   return ok(consentJson(core, org));
 };
 

@@ -20,6 +20,12 @@ export interface CoreOptions {
   quiet: boolean;
   now: () => number;
   randomSeed?: number;
+  /** As strict as Okta: DPoP-required apps, exact scopes, named products (see EmulatorOptions.strict). */
+  strict: boolean;
+  /** Serve only this environment's Aerial API, at the root of the port (real-Okta path shape). */
+  rootEnvironment?: AerialEnvironment;
+  /** How long a deleted org stays visible (pending deletion) before it disappears. */
+  deletionDelayMs: number;
 }
 
 /** Entries kept in the request log before the oldest are dropped. */
@@ -82,8 +88,19 @@ export class EmulatorCore {
     if (this.logEntries.length > LOG_CAP + 1000) this.logEntries.splice(0, this.logEntries.length - LOG_CAP);
   }
 
-  aerialBase(env: AerialEnvironment): string {
-    return `${this.url}/aerial/${env}`;
+  /**
+   * Base URL of an environment's Aerial API (without the account id): `/aerial/{env}` on the shared port, or
+   * the root of the port when the emulator serves that one environment (`--environment`). An environment
+   * the emulator does not serve has no base (undefined).
+   */
+  aerialBase(env: AerialEnvironment): string | undefined {
+    if (this.opts.rootEnvironment === undefined) return `${this.url}/aerial/${env}`;
+    return env === this.opts.rootEnvironment ? this.url : undefined;
+  }
+
+  /** The scopes a read accepts: the read scope, or (lenient, okta-api.md 1.6 inference) either scope. */
+  readScopes(read: string, manage: string): string[] {
+    return this.opts.strict ? [read] : [read, manage];
   }
 
   orgBase(org: OrgState): string {

@@ -40,10 +40,12 @@ export function buildCredentials(
     },
   ];
   for (const { prefix, account, clientId } of accounts) {
-    if (!account) continue;
+    const base = account && core.aerialBase(account.environment);
+    // An environment the emulator does not serve (`--environment` names the other one) gets no variables.
+    if (!account || !base) continue;
     const aerialOrg = model.aerialOrgOf(account);
     out[`${prefix}ACCOUNT_ID`] = account.id;
-    out[`${prefix}BASE_URL`] = core.aerialBase(account.environment);
+    out[`${prefix}BASE_URL`] = base;
     if (aerialOrg) out[`${prefix}TOKEN_URL`] = core.tokenUrl(aerialOrg);
     const c = clientOf(account, clientId);
     if (c) out[`${prefix}CLIENT_ID`] = c;
@@ -51,7 +53,7 @@ export function buildCredentials(
   out[ENV.aerialPrivateKey] = privateKeyPem;
   out[ENV.aerialKeyId] = keyId;
   for (const org of model.state.orgs) {
-    if (org.deleted) continue;
+    if (!model.exists(org)) continue;
     const label = orgLabel(org);
     out[`OKTA_ORG_URL_${label}`] = core.orgBase(org);
     if (org.apiTokens[0]) out[`${ENV.orgApiToken}_${label}`] = org.apiTokens[0].value;

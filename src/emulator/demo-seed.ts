@@ -37,6 +37,7 @@ function demoOrgExtras(): Pick<SeedOrg, 'principals' | 'apiTokens' | 'clients' |
       {
         clientId: DEMO.orgClientId,
         scopes: [SCOPES.principalRateLimitsRead, SCOPES.principalRateLimitsManage],
+        dpopBoundAccessTokens: false,
       },
     ],
     rateLimits: [
@@ -50,7 +51,11 @@ function demoOrgExtras(): Pick<SeedOrg, 'principals' | 'apiTokens' | 'clients' |
   };
 }
 
-/** The built-in demo seed used when no seed is given. */
+/**
+ * The built-in demo seed used when no seed is given. Its service apps have "Require DPoP" turned off (as an
+ * admin may), so a script with a plain Bearer token works against it; `--strict` makes every app require
+ * DPoP, as an app created in Okta today does.
+ */
 export function demoSeed(): EmulatorSeed {
   const prod = DEMO.accountId;
   const sbx = DEMO.sandboxAccountId;
@@ -92,8 +97,8 @@ export function demoSeed(): EmulatorSeed {
         linkedAccountId: prod,
         clients: [
           ...demoOrgExtras().clients!,
-          { clientId: DEMO.aerialClientId, scopes: manage },
-          { clientId: DEMO.readOnlyClientId, scopes: [SCOPES.accountsRead] },
+          { clientId: DEMO.aerialClientId, scopes: manage, dpopBoundAccessTokens: false },
+          { clientId: DEMO.readOnlyClientId, scopes: [SCOPES.accountsRead], dpopBoundAccessTokens: false },
         ],
       },
       {
@@ -104,7 +109,10 @@ export function demoSeed(): EmulatorSeed {
         }),
         createdDate: '2025-01-01T09:00:00.000Z',
         linkedAccountId: sbx,
-        clients: [...demoOrgExtras().clients!, { clientId: DEMO.sandboxClientId, scopes: manage }],
+        clients: [
+          ...demoOrgExtras().clients!,
+          { clientId: DEMO.sandboxClientId, scopes: manage, dpopBoundAccessTokens: false },
+        ],
       },
       customer('00oDemoAcmeProd00001', 'acme-prod.okta.com', 'ok1'),
       customer('00oDemoAcmeDev000001', 'acme-dev.okta.com', 'ok1'),

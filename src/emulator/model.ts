@@ -33,12 +33,24 @@ export class EmulatorModel {
     return this.state.accounts.find((a) => a.id === id);
   }
 
+  /** Whether an org still exists: not deleted, and not past the end of a pending deletion. */
+  exists(org: OrgState): boolean {
+    if (org.deleted) return false;
+    if (org.deleteAt !== undefined && this.now() >= org.deleteAt) {
+      // The pending deletion has completed: from now on the org is gone (and is saved so).
+      org.deleted = true;
+      this.changed();
+      return false;
+    }
+    return true;
+  }
+
   orgById(id: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.id === id && !o.deleted);
+    return this.state.orgs.find((o) => o.id === id && this.exists(o));
   }
 
   orgBySubdomain(sub: string): OrgState | undefined {
-    return this.state.orgs.find((o) => o.subdomain === sub && !o.deleted);
+    return this.state.orgs.find((o) => o.subdomain === sub && this.exists(o));
   }
 
   /** The Aerial org of an account. */

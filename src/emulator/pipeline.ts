@@ -50,7 +50,7 @@ export async function handleRequest(
   }
   if (isAdminPath(url.pathname)) return handleAdmin(core, context(req, res, method, url, 'unknown', {}));
 
-  const match = matchRequest(method, url.pathname);
+  const match = matchRequest(method, url.pathname, core.opts.rootEnvironment);
   const ctx = context(req, res, method, url, match.route, match.kind === 'none' ? {} : match.params);
   let status = 0;
   let extra: Headers = {};

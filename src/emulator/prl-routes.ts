@@ -15,8 +15,8 @@ import type { FilterAttribute } from './scim-filter';
 import type { RateLimitState } from './state';
 import type { OrgHandler } from './urls';
 
-const READ = [SCOPES.principalRateLimitsRead, SCOPES.principalRateLimitsManage];
-const MANAGE = [SCOPES.principalRateLimitsManage];
+const READ = SCOPES.principalRateLimitsRead;
+const MANAGE = SCOPES.principalRateLimitsManage;
 
 const entityJson = (e: RateLimitState): PrincipalRateLimitEntity => ({ ...e });
 

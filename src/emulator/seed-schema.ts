@@ -65,6 +65,10 @@ const apiTokenShape = {
   value: matching(/^[\x21-\x7e]{8,200}$/, '8..200 printable characters').nullish(),
   /** User that owns the token (reported as createdBy / lastUpdatedBy). @default '00uDemoAdmin00000001' */
   userId: oktaId().nullish(),
+  /** Name shown by the API Tokens API. @default - the principal's name, else 'API token' */
+  name: text().nullish(),
+  /** App the token was created with (API Tokens API `clientName`). @default 'Okta API' */
+  clientName: text().nullish(),
 };
 
 const JWK = 'must be a public JWK with "kty"';
@@ -83,6 +87,13 @@ const clientShape = {
   scopes: z.array(z.string({ error: SCOPE }).regex(/^[\w.:-]+$/, SCOPE), ARRAY),
   /** Registered public keys (JWK with kid). @default - the emulator's generated demo keys */
   jwks: z.array(publicJwk, ARRAY).optional(),
+  /**
+   * "Require Demonstrating Proof of Possession (DPoP) header in token requests", Okta's
+   * `dpop_bound_access_tokens`: on for every API Services app created since February 2024 unless an admin
+   * turned it off. A token request without a DPoP proof is then refused with `invalid_dpop_proof`.
+   * @default true
+   */
+  dpopBoundAccessTokens: z.boolean({ error: 'must be a boolean' }).optional(),
 };
 
 const rateLimitShape = {
@@ -121,6 +132,8 @@ const orgShape = {
   consentAccountId: accountId().nullish(),
   /** Account the org is already linked to. */
   linkedAccountId: accountId().nullish(),
+  /** Parent org (in seed.orgs): a child org inherits its parent's Aerial consent. */
+  parentOrgId: oktaId().nullish(),
   /** Product ids enabled in the org (must be subscribed by the linked account). @default [] */
   enabledProducts: z.array(z.string({ error: 'must be a product id string' }), ARRAY).optional(),
   /** API tokens (SSWS_TOKEN) and OAuth apps (OAUTH_CLIENT) that rate limits can apply to. @default [] */
@@ -229,6 +242,8 @@ function checkReferences(seed: unknown, ctx: z.core.$RefinementCtx): void {
       const sub = o.domain.split('.')[0].toLowerCase();
       subdomainOnce(sub, at('domain'), `subdomain ${sub} is used by another org`);
     }
+    if (typeof o.parentOrgId === 'string' && (o.parentOrgId === o.id || !orgIds.has(o.parentOrgId)))
+      report(at('parentOrgId'), `no other org with id ${o.parentOrgId} in seed.orgs`);
     checkLinkedAccount(o, at, accountOfAerialOrg.get(o.id), accounts, report);
     checkPrincipals(o, at, report);
   }

@@ -46,17 +46,21 @@ export function stateFromSeed(seed: EmulatorSeed, keys: KeyState[], nowMs: numbe
             }
           : undefined,
       linkedAccountId: ownAccount ?? o.linkedAccountId ?? undefined,
+      ...(o.parentOrgId ? { parentOrgId: o.parentOrgId } : {}),
       enabledProducts: [...new Set(o.enabledProducts ?? [])],
       principals: (o.principals ?? []).map((p) => ({ ...p })),
       apiTokens: (o.apiTokens ?? []).map((t) => ({
         principalId: t.principalId,
         value: t.value ?? randomSecret(),
         userId: t.userId ?? DEMO.adminUserId,
+        ...(t.name ? { name: t.name } : {}),
+        ...(t.clientName ? { clientName: t.clientName } : {}),
       })),
       clients: (o.clients ?? []).map((c) => ({
         clientId: c.clientId,
         scopes: [...c.scopes],
         jwks: c.jwks ?? null,
+        dpopBoundAccessTokens: c.dpopBoundAccessTokens ?? true,
       })),
       rateLimits: (o.rateLimits ?? []).map((r) => ({
         id: r.id ?? randomId('prl'),

@@ -2,7 +2,9 @@
  * Starting and stopping an emulator: options resolved, state loaded (a state file wins over the seed),
  * persistence hooked to the model, one loopback HTTP server running the request pipeline.
  */
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../common';
 import { EmulatorCore, type CoreOptions } from './core';
@@ -45,6 +47,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     quiet: options.quiet ?? false,
     now: options.now ?? Date.now,
     randomSeed: options.randomSeed,
+    strict: options.strict ?? false,
+    rootEnvironment: options.environment,
+    deletionDelayMs: options.deletionDelayMs ?? 0,
   };
   const faults = toFaultConfig(options.faults);
   const { state, fresh } = await initialState(options, opts.now());
@@ -55,6 +60,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let saver: StateSaver | undefined;
   if (options.statePath) {
     const path = options.statePath;
+    // A state file in a folder that does not exist yet (e.g. .okta-aerial/): make it, private to the user.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     saver = new StateSaver(path, () => model.state);
     model.onChange = () => saver!.markDirty();
     if (fresh) await saveState(path, model.state);

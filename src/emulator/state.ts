@@ -30,6 +30,10 @@ export interface ApiTokenState {
   principalId: string;
   value: string;
   userId: string;
+  /** Display name (API Tokens API `name`). @default - the principal's name */
+  name?: string;
+  /** The app that created the token (API Tokens API `clientName`). @default 'Okta API' */
+  clientName?: string;
 }
 
 /** An OAuth service app; `jwks` null means "the emulator's generated keys". */
@@ -37,6 +41,11 @@ export interface ClientState {
   clientId: string;
   scopes: string[];
   jwks: Record<string, unknown>[] | null;
+  /**
+   * "Require DPoP header in token requests" (Okta's `dpop_bound_access_tokens`); on unless an admin turned
+   * it off. Undefined (a state file written before the setting existed) counts as on.
+   */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /** A principal rate limit entity as stored. */
@@ -72,8 +81,14 @@ export interface OrgState {
   apiTokens: ApiTokenState[];
   clients: ClientState[];
   rateLimits: RateLimitState[];
-  /** Set by a deletion request; the org is then gone from every API. */
+  /** Parent org (okta-api.md 1.2: a child org inherits its parent's consent). */
+  parentOrgId?: string;
+  /** Set once the org is gone from every API (its deletion completed). */
   deleted?: boolean;
+  /** When a deletion request was accepted (epoch ms); the org is pending deletion until `deleteAt`. */
+  deletionRequestedAt?: number;
+  /** When a pending deletion completes (epoch ms); from then on the org counts as deleted. */
+  deleteAt?: number;
 }
 
 /** A generated signing key pair (the demo clients' key). `privateJwk` is a secret. */

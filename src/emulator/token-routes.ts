@@ -8,7 +8,7 @@ import { htuCandidates } from './auth';
 import { DpopProofError, currentNonce, nonceValid, verifyDpopProof } from './dpop';
 import { OAuthError } from './errors';
 import { route } from './router';
-import { issueToken } from './token-model';
+import { dpopRequired, issueToken } from './token-model';
 import type { OrgHandler } from './urls';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -64,8 +64,17 @@ const token: OrgHandler = async (core, ctx, org) => {
 
   const client = await verifyAssertion(core, org, assertion, tokenUrls, form.get('client_id'));
   ctx.clientId = client.clientId;
+  // An app with "Require DPoP header in token requests" on (Okta's default since 2024) refuses a proofless
+  // request; Okta's answer, seen in its SDKs' issues (okta-sdk-dotnet #697, okta-sdk-nodejs #424).
+  if (jkt === undefined && dpopRequired(client, core.opts.strict))
+    throw new OAuthError(400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
   const ttl = core.opts.tokenTtlSeconds;
-  const { accessToken, scopes } = issueToken(core.model, org, client, requested, { ttlSeconds: ttl, jkt });
+  const { accessToken, scopes } = issueToken(core.model, org, client, requested, {
+    ttlSeconds: ttl,
+    jkt,
+    issuer: core.orgBase(org),
+    exact: core.opts.strict,
+  });
   core.stats.tokensIssued[client.clientId] = (core.stats.tokensIssued[client.clientId] ?? 0) + 1;
   return {
     status: 200,

@@ -3,6 +3,7 @@
  * and fault types are `z.infer` of their schemas, in seed-schema.ts and faults.ts). Others code against
  * these; change them only additively.
  */
+import type { AerialEnvironment } from '../okta-api';
 import type { FaultConfig, FaultShorthand } from './faults';
 import type { EmulatorSeed } from './seed-schema';
 
@@ -36,6 +37,21 @@ export interface EmulatorOptions {
   readonly quiet?: boolean;
   /** Clock in epoch ms, injectable so token expiry can be tested without waiting. @default Date.now */
   readonly now?: () => number;
+  /**
+   * As strict as Okta where okta-api.md leaves room: every service app requires DPoP in token requests
+   * (whatever the seed says), a read needs the read scope (a manage scope alone is refused), a token request
+   * naming a scope the app was not granted is refused as a whole (`invalid_scope`), and a product list PUT
+   * needs `{id, name}` objects. @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * Serve only this environment's Aerial API, at the root of the port: `/{accountId}/api/v1/...` as on
+   * https://aerial-apac.okta.com (org APIs stay under `/orgs/{subdomain}`). @default - both environments,
+   * under `/aerial/{environment}`
+   */
+  readonly environment?: AerialEnvironment;
+  /** How long an org stays visible, INACTIVE and `deletionRequested`, after a deletion request. @default 0 (gone at once) */
+  readonly deletionDelayMs?: number;
 }
 
 /** Handle of a started emulator. */

@@ -1,9 +1,11 @@
 /**
  * AerialOrg: link the org to the account if it is not linked yet, then set its status.
  * Destroy per removal policy: RETAIN does nothing; DESTROY sets the org INACTIVE and, if asked,
- * requests its deletion (sandbox or partner accounts only).
+ * requests its deletion (sandbox or partner accounts only). Deletion may take time (okta-api.md 1.6): an
+ * org whose deletion is pending counts as done, so a re-run neither asks again nor fails.
  */
-import { OktaApiError } from '../client/errors';
+import type { AerialClient } from '../client';
+import { isNotFound, OktaApiError } from '../client/errors';
 import type { AerialOrgIdentitySpec, AerialOrgSpec } from '../contract';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
@@ -64,13 +66,32 @@ export async function destroyAerialOrg(
   } else {
     ctx.log(`org ${org.id} is already INACTIVE`);
   }
-  if (spec.requestDeletion) {
-    try {
-      await client.requestDeletion(org.id);
-    } catch (err) {
-      throw deletionRefused(org.id, err);
+  if (!spec.requestDeletion) return;
+  if (org.deletionRequested === true) {
+    ctx.log(`org ${org.id} deletion already requested; Okta completes it shortly`);
+    return;
+  }
+  try {
+    await client.requestDeletion(org.id);
+  } catch (err) {
+    // Refused because an earlier request (a run that died, or an attempt whose answer was lost) took effect?
+    if (await deletionUnderWay(client, org.id, err)) {
+      ctx.log(`org ${org.id} deletion already requested; Okta completes it shortly`);
+      return;
     }
-    ctx.log(`org ${org.id} deletion requested`);
+    throw deletionRefused(org.id, err);
+  }
+  ctx.log(`org ${org.id} deletion requested`);
+}
+
+/** After a 400 to a deletion request: whether the org is gone or marked pending deletion (one re-read). */
+async function deletionUnderWay(client: AerialClient, orgId: string, err: unknown): Promise<boolean> {
+  if (!(err instanceof OktaApiError) || err.status !== 400) return false;
+  try {
+    return (await client.getOrg(orgId)).deletionRequested === true;
+  } catch (e) {
+    if (isNotFound(e)) return true;
+    throw e;
   }
 }
 

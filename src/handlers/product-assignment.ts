@@ -58,6 +58,7 @@ export async function applyProductAssignment(
     ctx.log(`org ${orgId} products already [${desired.join(', ')}]; nothing to change`);
     return;
   }
+  // By id: the client names each product from the account's subscription, as the API documents it.
   const enabled = await client.setEnabledProducts(orgId, desired);
   ctx.log(`org ${orgId} products [${current.join(', ')}] -> [${enabled.map((p) => p.id).join(', ')}]`);
 }
@@ -79,13 +80,16 @@ export async function destroyProductAssignment(
     return;
   }
   const declared = new Set(spec.productIds);
-  const current = (await client.getEnabledProducts(org.id)).map((p) => p.id);
-  const remaining = current.filter((id) => !declared.has(id));
+  const enabled = await client.getEnabledProducts(org.id);
+  const current = enabled.map((p) => p.id);
+  // The products that stay are sent back as read, names included (Okta ignores them but documents them).
+  const kept = enabled.filter((p) => !declared.has(p.id));
+  const remaining = kept.map((p) => p.id);
   if (remaining.length === current.length) {
     ctx.log(`org ${org.id} has none of [${spec.productIds.join(', ')}] enabled; nothing to disable`);
     return;
   }
-  await client.setEnabledProducts(org.id, remaining);
+  await client.setEnabledProducts(org.id, kept);
   ctx.log(
     `org ${org.id} products [${current.join(', ')}] -> [${remaining.join(', ')}] (removalPolicy DESTROY)`,
   );

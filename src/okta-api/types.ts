@@ -47,6 +47,11 @@ export interface Org {
   readonly createdDate: string;
   readonly region?: string;
   readonly createdBy?: string;
+  /**
+   * Set while a deletion request is pending (emulator inference; okta-api.md says deletion may be
+   * asynchronous and documents no marker).
+   */
+  readonly deletionRequested?: boolean;
   readonly _links?: Record<string, HalLink>;
 }
 
@@ -68,6 +73,30 @@ export interface PrincipalRateLimitEntity {
   readonly lastUpdatedBy?: string;
 }
 
+/**
+ * Metadata of an SSWS API token (API Tokens API, `GET /api/v1/api-tokens[/{apiTokenId}]`); never the
+ * secret. Okta's schema names the links `_link`; its samples show `_links`: read either.
+ */
+export interface ApiToken {
+  /** The token's id: the principal id its rate limit is keyed on (`00T...`). */
+  readonly id: string;
+  readonly name: string;
+  readonly userId?: string;
+  readonly clientName?: string;
+  /** ISO 8601 duration of inactivity after which the token expires, e.g. `P30D`. */
+  readonly tokenWindow?: string;
+  readonly created?: string;
+  readonly lastUpdated?: string;
+  readonly expiresAt?: string;
+  readonly network?: {
+    readonly connection?: string;
+    readonly include?: string[];
+    readonly exclude?: string[];
+  };
+  readonly _links?: Record<string, HalLink>;
+  readonly _link?: Record<string, HalLink>;
+}
+
 /** Okta's error object (any 4xx/5xx). */
 export interface OktaErrorBody {
   readonly errorCode: string;
@@ -83,6 +112,10 @@ export const SCOPES = {
   accountsManage: 'okta.accounts.manage',
   principalRateLimitsRead: 'okta.principalRateLimits.read',
   principalRateLimitsManage: 'okta.principalRateLimits.manage',
+  apiTokensRead: 'okta.apiTokens.read',
+  apiTokensManage: 'okta.apiTokens.manage',
+  orgsRead: 'okta.orgs.read',
+  orgsManage: 'okta.orgs.manage',
 } as const;
 
 /** Public Aerial hosts by environment. */

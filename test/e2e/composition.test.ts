@@ -5,8 +5,8 @@
  */
 import type { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { limitOf, remoteOrgs, secretValues } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { limitOf, remoteOrgs, secretValues, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,7 +23,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('composition');
 });

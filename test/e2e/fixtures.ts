@@ -1,6 +1,6 @@
 /** Shared pieces of the end-to-end tests: the demo seed's ids and a reader for the emulator's state. */
 import { openAerialClient, type AerialClient } from '../../src/client';
-import type { RunningEmulator } from '../../src/emulator';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 
 export const ORGS = {
   prod: '00oDemoAcmeProd00001',
@@ -90,4 +90,21 @@ export function outOfBandAerialClient(creds: Record<string, string>): AerialClie
     },
     { useAgent: false },
   );
+}
+
+/** Env var that picks the emulator the end-to-end tests run against (see {@link startTestEmulator}). */
+export const TEST_EMULATOR_ENV = 'OKTA_AERIAL_TEST_EMULATOR';
+
+/**
+ * Starts the emulator of an end-to-end test. `OKTA_AERIAL_TEST_EMULATOR=strict` (npm run test:e2e:strict)
+ * makes it as strict as Okta: every service app requires DPoP, reads need the read scope, product lists
+ * need names, and the production Aerial API is served at the root of the port (`/{accountId}/api/v1/...`,
+ * the path shape of aerial-apac.okta.com). Unset or `default`: the lenient emulator.
+ */
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const mode = process.env[TEST_EMULATOR_ENV] ?? 'default';
+  if (mode === 'strict') return startEmulator({ ...options, strict: true, environment: 'production' });
+  if (mode !== 'default')
+    throw new Error(`${TEST_EMULATOR_ENV} must be 'strict' or 'default', not '${mode}'`);
+  return startEmulator(options);
 }

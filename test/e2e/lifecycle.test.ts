@@ -11,9 +11,9 @@ import {
   PrincipalRateLimit,
   ProductAssignment,
 } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { RunningEmulator } from '../../src/emulator';
 import type { RemovalPolicy } from '../../src/contract';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, secretValues, writes } from './fixtures';
+import { ORGS, PRINCIPALS, limitOf, remoteOrgs, secretValues, startTestEmulator, writes } from './fixtures';
 import { E2eProject, allFiles, type RunResult } from './harness';
 
 interface Variant {
@@ -128,7 +128,7 @@ function hookLines(r: RunResult): string[] {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('lifecycle');
 });

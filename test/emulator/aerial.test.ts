@@ -1,7 +1,7 @@
 /** Contract tests of the emulated Aerial API (okta-api.md 1.6), over real loopback HTTP. */
 import { startEmulator, DEMO, demoSeed, type EmulatorSeed, type RunningEmulator } from '../../src/emulator';
 import { connect } from 'node:net';
-import { bearerToken, call } from './helpers';
+import { bearerToken, call, dpopToken, type DpopAuth } from './helpers';
 
 const ACCT = DEMO.accountId;
 
@@ -300,7 +300,7 @@ describe('Aerial API in the sandbox', () => {
 describe('List orgs pagination', () => {
   const N = 57;
   let emu: RunningEmulator;
-  let auth: string;
+  let auth: DpopAuth;
   let base: string;
 
   beforeAll(async () => {
@@ -325,11 +325,12 @@ describe('List orgs pagination', () => {
     };
     emu = await startEmulator({ quiet: true, seed });
     const creds = emu.credentials();
-    auth = `Bearer ${await bearerToken(creds, {
+    // The app requires DPoP (the seed does not turn it off, as Okta's default is).
+    auth = await dpopToken(creds, {
       tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
       clientId: '0oaManyClient0000001',
       scope: 'okta.accounts.read',
-    })}`;
+    });
     base = `${creds.OKTA_AERIAL_BASE_URL}/${acct}/api/v1/orgs`;
   });
   afterAll(() => emu.stop());

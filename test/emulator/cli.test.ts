@@ -1,6 +1,6 @@
 /** The `okta-aerial emulator` binary: one JSON line when ready, credentials, clean exit on SIGTERM. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,9 +76,13 @@ describe('okta-aerial emulator (CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
     try {
       const state = join(dir, 'state.json');
-      const c = spawn(process.execPath, [BIN, 'emulator', '--state', state, '--faults', '{"rate5xx":0}'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const c = spawn(
+        process.execPath,
+        [BIN, 'emulator', '--port', '0', '--state', state, '--faults', '{"rate5xx":0}'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       await new Promise<void>((resolve) =>
         createInterface({ input: c.stdout! }).once('line', () => resolve()),
       );
@@ -101,6 +105,50 @@ describe('okta-aerial emulator (CLI)', () => {
     }
     expect(status).toBe(2);
     expect(stderr).toContain('faults.rules[0].rate429: must be 0..1');
+  });
+
+  it('listens on 8787 by default, the port `emulator credentials` asks by default', async () => {
+    const c = spawn(process.execPath, [BIN, 'emulator', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: c.stdout! }).once('line', resolve);
+        c.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      expect(JSON.parse(first).url).toBe('http://127.0.0.1:8787');
+      const env = { ...process.env };
+      delete env.OKTA_AERIAL_EMULATOR_URL;
+      const out = execFileSync(process.execPath, [BIN, 'emulator', 'credentials'], { encoding: 'utf8', env });
+      expect(out).toContain("export OKTA_AERIAL_EMULATOR_URL='http://127.0.0.1:8787'");
+    } finally {
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGTERM');
+      });
+    }
+  });
+
+  it('creates a missing --state folder, private to the user (0700)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
+    try {
+      const state = join(dir, '.okta-aerial', 'nested', 'emulator.json');
+      const c = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--quiet', '--state', state], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: c.stdout! }).once('line', () => resolve());
+        c.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        c.once('exit', resolve);
+        c.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+      expect(existsSync(state)).toBe(true);
+      expect(statSync(join(dir, '.okta-aerial')).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, '.okta-aerial', 'nested')).mode & 0o777).toBe(0o700);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('prints usage for --help and refuses unknown options with exit code 2', () => {

@@ -12,19 +12,40 @@ export interface Res {
   text: string;
 }
 
-/** fetch with JSON in and out; `auth` is the whole Authorization header value. */
+/** A DPoP-bound access token and its key: {@link call} signs a fresh proof for every request with it. */
+export interface DpopAuth {
+  readonly token: string;
+  readonly key: Awaited<ReturnType<typeof dpopKey>>;
+  /** The proofs' `iat` (epoch s), for an emulator with an injected clock. @default now */
+  readonly iat?: () => number;
+}
+
+/**
+ * fetch with JSON in and out; `auth` is the whole Authorization header value, or a DPoP-bound token
+ * (then the request carries `Authorization: DPoP …` and a fresh proof).
+ */
 export async function call(
   url: string,
   opts: {
     method?: string;
-    auth?: string;
+    auth?: string | DpopAuth;
     body?: unknown;
     rawBody?: string;
     headers?: Record<string, string>;
   } = {},
 ): Promise<Res> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.auth) headers.authorization = opts.auth;
+  if (typeof opts.auth === 'string') headers.authorization = opts.auth;
+  else if (opts.auth) {
+    const a = opts.auth;
+    headers.authorization = `DPoP ${a.token}`;
+    headers.dpop = await dpopProof(a.key, {
+      htm: opts.method ?? 'GET',
+      htu: url,
+      accessToken: a.token,
+      iat: a.iat?.(),
+    });
+  }
   let body: string | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
@@ -127,4 +148,52 @@ export async function bearerToken(
 /** The demo credentials' RSA private key as a jose key. */
 export async function demoKey(creds: Record<string, string>): Promise<KeyLike> {
   return (await importPKCS8(creds.OKTA_AERIAL_PRIVATE_KEY, 'RS256')) as KeyLike;
+}
+
+/** A token request with a DPoP proof, answering the server's use_dpop_nonce challenge once. */
+export async function dpopTokenRequest(
+  tokenUrl: string,
+  form: Record<string, string>,
+  key: Awaited<ReturnType<typeof dpopKey>>,
+  iat?: number,
+): Promise<Res> {
+  const first = await tokenRequest(tokenUrl, form, {
+    DPoP: await dpopProof(key, { htm: 'POST', htu: tokenUrl, iat }),
+  });
+  const nonce = first.headers.get('dpop-nonce');
+  if (first.body?.error !== 'use_dpop_nonce' || !nonce) return first;
+  return tokenRequest(tokenUrl, form, {
+    DPoP: await dpopProof(key, { htm: 'POST', htu: tokenUrl, nonce, iat }),
+  });
+}
+
+/** Gets a DPoP-bound token for a client with the emulator's generated RSA key (for DPoP-required apps). */
+export async function dpopToken(
+  creds: Record<string, string>,
+  o: { tokenUrl: string; clientId: string; scope: string },
+): Promise<DpopAuth> {
+  const assertion = await clientAssertion({
+    clientId: o.clientId,
+    tokenUrl: o.tokenUrl,
+    key: await demoKey(creds),
+    kid: creds.OKTA_AERIAL_KEY_ID,
+  });
+  const key = await dpopKey();
+  const r = await dpopTokenRequest(
+    o.tokenUrl,
+    {
+      grant_type: 'client_credentials',
+      scope: o.scope,
+      client_assertion_type: JWT_BEARER,
+      client_assertion: assertion,
+    },
+    key,
+  );
+  if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${r.text}`);
+  return { token: r.body.access_token as string, key };
+}
+
+/** The claims of a JWT (not verified). */
+export function jwtClaims(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 }

@@ -1,7 +1,17 @@
 /** Contract tests of the emulated org authorization server: private_key_jwt, scopes, expiry and DPoP. */
 import { exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import { DEMO, demoSeed, startEmulator, type EmulatorSeed, type RunningEmulator } from '../../src/emulator';
-import { JWT_BEARER, call, clientAssertion, demoKey, dpopKey, dpopProof, tokenRequest } from './helpers';
+import {
+  JWT_BEARER,
+  call,
+  clientAssertion,
+  demoKey,
+  dpopKey,
+  dpopProof,
+  dpopTokenRequest,
+  tokenRequest,
+  type DpopAuth,
+} from './helpers';
 
 const form = (assertion: string, scope = 'okta.accounts.read') => ({
   grant_type: 'client_credentials',
@@ -133,11 +143,13 @@ describe('token endpoint: ES256 keys from the seed, expiry with an injected cloc
       kid: 'ec-1',
       iat,
     });
-    const r = await tokenRequest(tokenUrl, form(a));
+    // The app requires DPoP (Okta's default); the proofs follow the emulator's injected clock.
+    const k = await dpopKey();
+    const r = await dpopTokenRequest(tokenUrl, form(a), k, iat);
     expect(r.status).toBe(200);
     expect(r.body.expires_in).toBe(600);
     const url = `${creds.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1/accounts`;
-    const auth = `Bearer ${r.body.access_token}`;
+    const auth: DpopAuth = { token: r.body.access_token, key: k, iat: () => Math.floor(clock / 1000) };
     expect((await call(url, { auth })).status).toBe(200);
     clock += 599_000;
     expect((await call(url, { auth })).status).toBe(200);

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, SeedError, demoSeed, startEmulator, validateSeed } from '../../src/emulator';
-import { bearerToken, call } from './helpers';
+import { bearerToken, call, dpopToken } from './helpers';
 
 describe('state file', () => {
   let dir: string;
@@ -121,14 +121,15 @@ describe('seed validation', () => {
       expect(creds.OKTA_AERIAL_ACCOUNT_ID).toBe('0227abcdefghijklmnopqrstuvw');
       expect(creds.OKTA_AERIAL_CLIENT_ID).toBe('0oaMyAerialClient001');
       expect(creds.OKTA_AERIAL_SANDBOX_ACCOUNT_ID).toBeUndefined();
-      const token = await bearerToken(creds, {
+      // Its app does not turn "Require DPoP" off, so it requires DPoP as Okta's apps do by default.
+      const auth = await dpopToken(creds, {
         tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
         clientId: creds.OKTA_AERIAL_CLIENT_ID,
         scope: 'okta.accounts.manage',
       });
       const r = await call(`${creds.OKTA_AERIAL_BASE_URL}/${creds.OKTA_AERIAL_ACCOUNT_ID}/api/v1/orgs`, {
         method: 'POST',
-        auth: `Bearer ${token}`,
+        auth,
         body: { domain: 'my-prod.okta.com', cell: 'OK1' },
       });
       expect([r.status, r.body.id]).toEqual([200, '00oMyProdOrg00000001']);

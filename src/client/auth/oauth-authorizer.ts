@@ -1,7 +1,9 @@
 /**
- * OAuth 2.0 client credentials with private_key_jwt, optionally DPoP-bound. One token per credential set,
- * cached in memory only and refreshed shortly before it expires; concurrent first calls share one token
- * request; the caller invalidates a token once on 401. The token request itself (with its retries) is sent
+ * OAuth 2.0 client credentials with private_key_jwt, DPoP-bound when the connection asks or the app
+ * requires it (found out from the server's `invalid_dpop_proof` refusal, once per credential set). One token
+ * per credential set and scope set, cached in memory only and refreshed shortly before it expires;
+ * concurrent first calls share one token request; each call gets a token with the exact scope it needs
+ * (a read scope the app lacks falls back to the manage scope); the caller invalidates a token once on 401. The token request itself (with its retries) is sent
  * by the stack ({@link SendGrant}), so this file holds no HTTP and no retry of its own.
  */
 import { createHash } from 'node:crypto';
@@ -73,8 +75,10 @@ interface CachedToken {
   readonly refreshAt: number;
 }
 
-/** The server refused the combined scope list; the caller asks for each scope alone. */
-const SCOPE_REFUSED = 'scope-refused';
+/** The authorization server refused the scope list (invalid_scope); the caller decides what to ask next. */
+interface ScopeRefused {
+  readonly refused: OktaApiError;
+}
 
 /** private_key_jwt client credentials with an in-memory token cache and optional DPoP. */
 export class OAuthAuthorizer implements Authorizer {
@@ -82,12 +86,20 @@ export class OAuthAuthorizer implements Authorizer {
   readonly secrets: string[];
   private readonly signing: SigningKey;
   private readonly cache: CachedToken[] = [];
-  private readonly pending = new Map<string, Promise<CachedToken | typeof SCOPE_REFUSED>>();
+  private readonly pending = new Map<string, Promise<CachedToken | ScopeRefused>>();
   private readonly dpopKey = new DpopKey();
   private tokenNonce?: string;
   private readonly resourceNonces = new Map<string, string>();
   /** The server refused the combined scope list once; ask per scope from then on. */
   private combinedRefused = false;
+  /** Read scopes the app is not granted; reads then use the manage scope's token. */
+  private readonly readViaManage = new Set<string>();
+  /**
+   * Token requests carry a DPoP proof: from the start when the connection says `dpop`, else from the first
+   * `invalid_dpop_proof` refusal on (the app requires DPoP, as Okta's API Services apps do by default since
+   * 2024). Remembered for the life of this authorizer: the process, or the deploy agent for every hook.
+   */
+  private dpopOn: boolean;
 
   /** Reads the signing key at once: a key the client cannot use is a ConfigurationError before any request. */
   constructor(
@@ -96,6 +108,7 @@ export class OAuthAuthorizer implements Authorizer {
   ) {
     this.secrets = secretFragments(creds.privateKey);
     this.signing = readSigningKey(creds.privateKey, creds.keyId, `client ${creds.clientId}`);
+    this.dpopOn = creds.dpop === true;
   }
 
   async authorize(
@@ -129,10 +142,13 @@ export class OAuthAuthorizer implements Authorizer {
 
   private async tokenFor(scope: string, operation: string, deadlineMs: number): Promise<CachedToken> {
     for (;;) {
+      // A read scope the app was not granted: a manage-scoped token may do (okta-api.md 1.6 inference).
+      const need = this.readViaManage.has(scope) ? manageScopeOf(scope) : scope;
       const now = this.env.now();
-      const usable = this.cache.find((c) => c.refreshAt > now && covers(c.scopes, scope));
+      // Exact: a read needs a token with the read scope, as a strict server (and perhaps Okta) wants.
+      const usable = this.cache.find((c) => c.refreshAt > now && c.scopes.has(need));
       if (usable) return usable;
-      const wanted = this.combinedRefused ? [scope] : [...new Set([...this.creds.scopes, scope])];
+      const wanted = this.combinedRefused ? [need] : [...new Set([...this.creds.scopes, need])];
       const key = wanted.join(' ');
       let p = this.pending.get(key);
       if (!p) {
@@ -142,10 +158,18 @@ export class OAuthAuthorizer implements Authorizer {
         this.pending.set(key, p);
       }
       const t = await p;
-      if (t !== SCOPE_REFUSED && covers(t.scopes, scope)) return t;
-      if (t !== SCOPE_REFUSED && wanted.length === 1) throw this.scopeError(operation, scope);
-      // The server refused or cut down the combined scope list: ask for this call's scope alone.
-      this.combinedRefused = true;
+      if (!('refused' in t) && t.scopes.has(need)) return t;
+      if (wanted.length > 1) {
+        // The server refused or cut down the combined scope list: ask for this call's scope alone.
+        this.combinedRefused = true;
+        continue;
+      }
+      if (need === scope && isReadScope(scope)) {
+        // The app cannot get the read scope: a lenient server accepts the manage scope for reads.
+        this.readViaManage.add(scope);
+        continue;
+      }
+      throw 'refused' in t ? t.refused : this.scopeError(operation, need);
     }
   }
 
@@ -161,11 +185,9 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  private async fetchToken(
-    scopes: string[],
-    deadlineMs: number,
-  ): Promise<CachedToken | typeof SCOPE_REFUSED> {
+  private async fetchToken(scopes: string[], deadlineMs: number): Promise<CachedToken | ScopeRefused> {
     const operation = `token request for client ${this.creds.clientId}`;
+    const started = this.env.now();
     let res: GrantResponse;
     try {
       res = await this.env.sendGrant({
@@ -178,9 +200,17 @@ export class OAuthAuthorizer implements Authorizer {
         useNonce: (nonce) => (this.tokenNonce = nonce),
       });
     } catch (e) {
-      // The combined list was refused as a whole: not a failure yet, the caller asks per scope.
-      const refused = e instanceof OktaApiError && e.status === 400 && e.errorCode === 'invalid_scope';
-      if (refused && scopes.length > 1) return SCOPE_REFUSED;
+      const refusal = e instanceof OktaApiError && e.status === 400 ? e.errorCode : undefined;
+      // Not a failure yet: the caller asks for fewer scopes, or reads with the manage scope.
+      if (refusal === 'invalid_scope') return { refused: e as OktaApiError };
+      if (refusal === 'invalid_dpop_proof' && !this.dpopOn) {
+        // The app requires DPoP: prove possession from now on, and ask again at once.
+        this.dpopOn = true;
+        this.env.log(
+          `client ${this.creds.clientId} requires DPoP; token requests carry a DPoP proof from now on`,
+        );
+        return this.fetchToken(scopes, deadlineMs - (this.env.now() - started));
+      }
       throw e;
     }
     const body = res.data as {
@@ -225,17 +255,13 @@ export class OAuthAuthorizer implements Authorizer {
       client_assertion: await signClientAssertion(this.signing, clientId, tokenUrl),
     };
     const headers: Record<string, string> = {};
-    if (this.creds.dpop)
-      headers.DPoP = await this.dpopKey.proof('POST', tokenUrl, { nonce: this.tokenNonce });
+    if (this.dpopOn) headers.DPoP = await this.dpopKey.proof('POST', tokenUrl, { nonce: this.tokenNonce });
     return { form, headers };
   }
 }
 
-function covers(granted: Set<string>, scope: string): boolean {
-  if (granted.has(scope)) return true;
-  // okta-api.md 1.6: a manage-scoped token is accepted for reads (inference), so it covers the read scope.
-  return scope.endsWith('.read') && granted.has(scope.replace(/\.read$/, '.manage'));
-}
+const isReadScope = (scope: string): boolean => scope.endsWith('.read');
+const manageScopeOf = (scope: string): string => scope.replace(/\.read$/, '.manage');
 
 /** The scopes a connection's token asks for: the Aerial account's, or an org's Principal Rate Limits. */
 export const CONNECTION_SCOPES = {

@@ -127,14 +127,15 @@ export class HttpExecutor implements Executor {
   /** Did the POST take effect? A GET of its own under the POST's name and deadline. */
   private async reread(post: Operation): Promise<RereadResult> {
     const spec = post.spec.reread!;
-    const present = (spec.expect ?? 'present') === 'present';
+    const expect = spec.expect ?? 'present';
     const read = post.rereadOf(this.resolve(post.name, spec.path, spec.query));
     try {
       const res = await this.send(read, { method: 'GET', url: read.spec.url });
       const match = pick(res.data, spec.pick);
-      return present ? { done: match !== undefined, data: match } : { done: match === undefined };
+      if (expect === 'absent') return { done: match === undefined };
+      return { done: match !== undefined, data: expect === 'present' ? match : undefined };
     } catch (e) {
-      if (isNotFound(e)) return { done: !present };
+      if (isNotFound(e)) return { done: expect !== 'present' };
       throw e;
     } finally {
       post.absorb(read);
@@ -197,9 +198,10 @@ export class HttpExecutor implements Executor {
 function pick(data: unknown, p: RereadSpec['pick']): unknown {
   const items = Array.isArray(data) ? data : data && typeof data === 'object' ? [data] : [];
   if (!p) return items[0];
-  const want = p.caseInsensitive ? p.equals.toLowerCase() : p.equals;
+  const want = p.caseInsensitive && typeof p.equals === 'string' ? p.equals.toLowerCase() : p.equals;
   return items.find((it) => {
     const v = (it as Record<string, unknown>)?.[p.field];
+    if (typeof v === 'boolean') return v === want;
     return typeof v === 'string' && (p.caseInsensitive ? v.toLowerCase() : v) === want;
   });
 }
