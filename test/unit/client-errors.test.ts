@@ -131,6 +131,24 @@ describe('createOktaApiError', () => {
     expect(lost.message).not.toContain('Check network access');
   });
 
+  it('names the emulator when a loopback host refuses the connection, and only then', () => {
+    const refused = (host: string) =>
+      createOktaApiError({
+        operation: 'getOrg x',
+        attempts: 1,
+        service: 'aerial',
+        code: 'ECONNREFUSED',
+        transportMessage: 'connect ECONNREFUSED',
+        host,
+      }).message;
+    expect(refused('127.0.0.1:8787')).toContain(
+      "Check that 127.0.0.1:8787 is reachable: nothing listens there. For the local emulator, start it on that port ('npx okta-aerial emulator', 8787 by default)",
+    );
+    expect(refused('localhost:9999')).toContain('For the local emulator');
+    expect(refused('aerial-apac.okta.com')).not.toContain('emulator');
+    expect(refused('aerial-apac.okta.com')).toContain('Check network access to aerial-apac.okta.com');
+  });
+
   it('builds network, timeout and deadline errors', () => {
     const net = createOktaApiError({
       operation: 'getOrg x',

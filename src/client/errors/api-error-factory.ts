@@ -4,6 +4,7 @@
  * and the hint, and builds the error. Only real API calls come here; configuration, agent and protocol
  * failures have their own types. Free of axios on purpose.
  */
+import { isLoopbackHost } from '../../common/net';
 import { redact } from '../log/redact';
 import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
 import { causeRecordOf, redactRequest } from './okta-aerial-error';
@@ -184,10 +185,12 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
     case 'ConflictError':
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
     case 'NetworkError':
+      if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
     case 'TimeoutError':
+      if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
       return facts.deadlineExceeded
         ? facts.status === undefined && facts.code && facts.code !== DEADLINE_CODE
           ? `Check that ${facts.host ?? 'the API host'} is reachable (for the local emulator: that it is running on that port), or raise retryDeadlineMs to wait longer.`
@@ -198,4 +201,21 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
         ? 'Okta had a server error; run again later, and quote the errorId to Okta support if it persists.'
         : 'See the Okta error above.';
   }
+}
+
+/** A loopback host refused the connection: nothing listens there, which for this project means the emulator. */
+function refusedOnLoopback(facts: { code?: string; host?: string }): boolean {
+  if (facts.code !== 'ECONNREFUSED' || !facts.host) return false;
+  try {
+    return isLoopbackHost(new URL(`http://${facts.host}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function emulatorHint(host: string): string {
+  return (
+    `Check that ${host} is reachable: nothing listens there. For the local emulator, start it on that port ` +
+    "('npx okta-aerial emulator', 8787 by default); otherwise fix the URL. Then run again."
+  );
 }
