@@ -6,8 +6,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { TerraformStack } from 'cdktf';
 import { AerialAccount, AerialOrg } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { ORGS, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -15,7 +15,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('badkey');
   project.synth((stack: TerraformStack) => {

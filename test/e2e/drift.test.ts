@@ -15,8 +15,16 @@ import {
   ProductAssignment,
 } from '../../src/constructs';
 import { closeClients, openPrincipalRateLimitClient } from '../../src/client';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, outOfBandAerialClient, remoteOrgs, writes } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import {
+  ORGS,
+  PRINCIPALS,
+  limitOf,
+  outOfBandAerialClient,
+  remoteOrgs,
+  writes,
+  startTestEmulator,
+} from './fixtures';
 import { loadSynthesizedStack } from '../../src/cli/synthesized-stack';
 import { Terraform } from '../../src/cli/terraform';
 import { E2eProject, baseEnv, type RunResult } from './harness';
@@ -106,7 +114,7 @@ function planned(r: RunResult): string[] {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
 });
 
@@ -332,7 +340,7 @@ describe('okta-aerial drift with bad input: one clear line and exit 1', () => {
       );
       expect(said[0]).toContain(`Check that 127.0.0.1:${port} is reachable`);
     } finally {
-      emu = await startEmulator({ quiet: true, port: Number(port) });
+      emu = await startTestEmulator({ quiet: true, port: Number(port) });
       creds = emu.credentials();
     }
   });
@@ -343,7 +351,7 @@ describe('a pipeline re-run after a deploy that recorded resources whose hooks n
   // and Okta untouched. Rendered here deterministically with a hook that does nothing, on an untouched Okta.
   beforeAll(async () => {
     await emu.stop();
-    emu = await startEmulator({ quiet: true });
+    emu = await startTestEmulator({ quiet: true });
     creds = emu.credentials();
   });
 

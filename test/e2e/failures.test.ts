@@ -3,8 +3,8 @@
  * resource, what failed, Okta's errorCode/errorSummary/errorId and what to do, without any secret.
  */
 import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { secretValues } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { secretValues, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -12,7 +12,7 @@ let creds: Record<string, string>;
 const projects: E2eProject[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
 });
 

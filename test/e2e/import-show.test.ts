@@ -14,13 +14,12 @@ import { loadSynthesizedStack } from '../../src/cli/synthesized-stack';
 import {
   DEMO,
   demoSeed,
-  startEmulator,
   type EmulatorSeed,
   type RunningEmulator,
   type SeedOrg,
 } from '../../src/emulator';
 import { SCOPES } from '../../src/contract';
-import { secretValues, writes } from './fixtures';
+import { secretValues, writes, startTestEmulator } from './fixtures';
 import { E2eProject, REPO_ROOT, baseEnv, run } from './harness';
 
 // ---------------------------------------------------------------------------------------------------
@@ -141,7 +140,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: estateSeed(), quiet: true });
+  emu = await startTestEmulator({ seed: estateSeed(), quiet: true });
   creds = emu.credentials();
   project = new E2eProject('okta');
 });

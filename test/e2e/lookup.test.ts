@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformOutput, type TerraformStack } from 'cdktf';
 import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, remoteOrgs } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { ORGS, PRINCIPALS, remoteOrgs, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -17,7 +17,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('lookup');
 });

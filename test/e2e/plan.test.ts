@@ -17,7 +17,7 @@ import {
   PrincipalRateLimit,
   ProductAssignment,
 } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { RunningEmulator } from '../../src/emulator';
 import type { ConstructPlan, PlanStep, PlanSummary } from '../../src/cli/plan';
 import {
   ORGS,
@@ -27,6 +27,7 @@ import {
   remoteOrgs,
   writes,
   type RemoteOrg,
+  startTestEmulator,
 } from './fixtures';
 import { E2eProject, type RunResult } from './harness';
 
@@ -188,7 +189,7 @@ function byName(doc: PlanDoc, name: string): ConstructPlan {
 const REPAIR = "run 'okta-aerial drift --repair' to repair it in this deploy";
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('plan');
 });

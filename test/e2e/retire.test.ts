@@ -5,8 +5,8 @@
  */
 import type { TerraformStack } from 'cdktf';
 import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { ORGS, PRINCIPALS, limitOf, remoteOrgs, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -49,7 +49,7 @@ function build(limits: 'live' | 'retired' | 'gone') {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('retire');
   project.synth(build('live'));

@@ -3,9 +3,9 @@
  * -parallelism, one token serves the whole deploy, injected 429s/503s still end in exactly the desired
  * state, and a deploy killed halfway converges when run again.
  */
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { RunningEmulator } from '../../src/emulator';
 import { bigSeed, buildBigStack, differences, type BigStackShape } from './big-stack';
-import { remoteOrgs, secretValues } from './fixtures';
+import { remoteOrgs, secretValues, startTestEmulator } from './fixtures';
 import { E2eProject } from './harness';
 
 const SHAPE: BigStackShape = { orgs: 24, apiOrgs: 4, principalsPerOrg: 15 }; // 112 constructs, 336 lifecycle resources
@@ -27,7 +27,7 @@ async function converged(bump = 0): Promise<string[]> {
 }
 
 beforeEach(async () => {
-  emu = await startEmulator({
+  emu = await startTestEmulator({
     quiet: true,
     seed: bigSeed(SHAPE),
     latencyMs: 40,

@@ -14,8 +14,8 @@ import {
   PrincipalRateLimit,
   ProductAssignment,
 } from '../../src/constructs';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, writes } from './fixtures';
+import type { RunningEmulator } from '../../src/emulator';
+import { ORGS, PRINCIPALS, limitOf, remoteOrgs, writes, startTestEmulator } from './fixtures';
 import { E2eProject, REPO_ROOT } from './harness';
 
 let emu: RunningEmulator;
@@ -47,7 +47,7 @@ function build(stack: TerraformStack): void {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ quiet: true });
+  emu = await startTestEmulator({ quiet: true });
   creds = emu.credentials();
   project = new E2eProject('upgrade');
 });
@@ -61,6 +61,8 @@ describe('a stack deployed with the three-resource rendering', () => {
   it('deploys as it did then', async () => {
     const fixture = fs
       .readFileSync(path.join(__dirname, 'fixtures/three-resource-rendering.tf.json'), 'utf8')
+      // The Aerial base as the emulator serves it now (under /aerial/production, or at the root in strict mode).
+      .replaceAll('http://127.0.0.1:59999/aerial/production', creds.OKTA_AERIAL_BASE_URL)
       .replaceAll('127.0.0.1:59999', new URL(creds.OKTA_AERIAL_BASE_URL).host)
       .replaceAll('__HOOK__', `node '${path.join(REPO_ROOT, 'bin/okta-aerial.js')}'`)
       .replaceAll('__STATE__', project.stateFile);
