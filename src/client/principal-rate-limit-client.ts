@@ -1,14 +1,22 @@
 /**
- * The Principal Rate Limits API of one org (okta-api.md §2), and the reads of its API Tokens API that name
- * the SSWS principals those limits apply to. Describes each call and hands it to an executor; owns no HTTP
+ * The Principal Rate Limits API of one org (okta-api.md §2), the reads of its API Tokens API that name
+ * the SSWS principals those limits apply to, and its Aerial consent (§1.7), which linking the org needs. Describes each call and hands it to an executor; owns no HTTP
  * code.
  */
-import { SCOPES, type ApiToken, type PrincipalRateLimitEntity, type PrincipalType } from '../okta-api';
+import {
+  SCOPES,
+  type AerialConsent,
+  type ApiToken,
+  type PrincipalRateLimitEntity,
+  type PrincipalType,
+} from '../okta-api';
+import { isNotFound } from './errors/api-error';
 import { ApiClientBase, paginate } from './operations';
 import type { Executor } from './types';
 
 const PATH = '/api/v1/principal-rate-limits';
 const API_TOKENS = '/api/v1/api-tokens';
+const CONSENT = '/api/v1/org/privacy/aerial';
 
 /** The writable fields of an entity (read-only ones are not sent). */
 function writable(e: PrincipalRateLimitEntity): PrincipalRateLimitEntity {
@@ -126,6 +134,33 @@ export class PrincipalRateLimitClient extends ApiClientBase {
       `${API_TOKENS}/${encodeURIComponent(apiTokenId)}`,
       SCOPES.apiTokensRead,
     );
+  }
+
+  /** The org's Aerial consent, or undefined when it has granted none (404). */
+  async getAerialConsent(): Promise<AerialConsent | undefined> {
+    try {
+      return await this.call<AerialConsent>('getAerialConsent', 'GET', CONSENT, SCOPES.orgsRead);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Grants Aerial consent to an account (needs okta.orgs.manage, or an SSWS token of a super admin). A failed
+   * attempt is repeated only after a re-read shows no grant for the account yet.
+   */
+  async grantAerialConsent(accountId: string): Promise<AerialConsent> {
+    const res = await this.executor.execute({
+      operation: `grantAerialConsent ${accountId}`,
+      method: 'POST',
+      path: `${CONSENT}/grant`,
+      body: { accountId },
+      scope: SCOPES.orgsManage,
+      deadlineMs: this.ops.deadlineMs,
+      reread: { path: CONSENT, pick: { field: 'accountId', equals: accountId } },
+    });
+    return res.data as AerialConsent;
   }
 
   private async call<T = PrincipalRateLimitEntity>(

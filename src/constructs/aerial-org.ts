@@ -2,6 +2,7 @@ import type { ITerraformDependable, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   SPEC_VERSION,
+  SpecValidationError,
   orgIdLookupKey,
   type AerialOrgIdentitySpec,
   type AerialOrgSpec,
@@ -10,9 +11,11 @@ import {
   type RemovalPolicy,
 } from '../contract';
 import type { IAerialAccount } from './aerial-account';
+import type { IOktaOrg } from './okta-org';
 import { describeOrgKey, orgKey } from './connection';
 import { isUnresolved } from './lifecycle';
 import { lookedUp } from './lookup';
+import { reportProblem } from './problems';
 import { renderResource, requireProps } from './render-resource';
 
 /** An org of an Aerial account, managed in this stack or not; what ProductAssignment needs. */
@@ -62,6 +65,15 @@ export interface AerialOrgProps {
    * @default false
    */
   readonly requestDeletionOnDestroy?: boolean;
+  /**
+   * The org's own management API (an OktaOrg with an SSWS token of a super admin, or an OAuth app granted
+   * okta.orgs.manage and okta.orgs.read). Before linking, apply grants the org's Aerial consent to the account
+   * from the org's side, so a new org goes from unlinked to linked in one deploy; an existing grant to the
+   * account counts as done. Consent is never revoked, whatever the removal policy: Okta refuses to revoke
+   * it once the org is linked.
+   * @default - the org granted consent already (linking fails with a clear error if it has not)
+   */
+  readonly consentFrom?: IOktaOrg;
   /**
    * Retire this construct: the next deploy takes its lifecycle resources out of the Terraform state with
    * `removed` blocks and gives the remote object its removal-policy handling, as `cdktf destroy` would
@@ -121,9 +133,25 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
       org: this.orgRef,
       status: props.status ?? 'ACTIVE',
       requestDeletion: props.requestDeletionOnDestroy ?? false,
+      ...(props.consentFrom ? { consent: props.consentFrom.toSpec() } : {}),
     };
+    const consentUrl = props.consentFrom?.orgUrl;
+    const domain = (this.orgRef as { domain?: string }).domain;
+    if (consentUrl && domain && !isUnresolved(consentUrl) && !isUnresolved(domain)) {
+      const host = new URL(consentUrl).hostname.toLowerCase();
+      const sub = /^\/orgs\/([^/]+)/.exec(new URL(consentUrl).pathname)?.[1];
+      if (host !== domain && sub?.toLowerCase() !== domain.split('.')[0]) {
+        reportProblem(
+          this,
+          new SpecValidationError(`AerialOrg '${this.node.path}'`, [
+            `consentFrom is the org at ${consentUrl}, but the org to link is ${domain}; pass the OktaOrg of ${domain}`,
+          ]),
+        );
+      }
+    }
     const key = orgKey(account.accountId, this.orgRef);
-    const { status, ...rest } = spec;
+    // The destroy hook needs neither the status nor the consent connection (consent is never revoked).
+    const { status, consent: _consent, ...rest } = spec;
     const identitySpec: AerialOrgIdentitySpec = { ...rest, role: 'identity' };
     const lifecycle = renderResource(this, {
       type: 'AerialOrg',

@@ -75,6 +75,8 @@ export interface AerialOrgSpec extends SpecBase {
   readonly account: AerialConnectionSpec;
   readonly org: OrgRefSpec;
   readonly status: OrgStatus;
+  /** The org's own management API, through which apply grants Aerial consent before linking. */
+  readonly consent?: OrgConnectionSpec;
   /** On destroy with DESTROY: after deactivating, request deletion (sandbox / partner accounts only). */
   readonly requestDeletion: boolean;
 }
@@ -103,7 +105,7 @@ export type ResourceKind = ResourceSpec['kind'];
  * What the identity resource carries (its `input`, the spec a destroy hook receives): the natural key, the
  * connection, the removal policy and what destroy needs, but not the desired state it does not need.
  */
-export type AerialOrgIdentitySpec = Omit<AerialOrgSpec, 'status'> & { readonly role: 'identity' };
+export type AerialOrgIdentitySpec = Omit<AerialOrgSpec, 'status' | 'consent'> & { readonly role: 'identity' };
 export type ProductAssignmentIdentitySpec = ProductAssignmentSpec & { readonly role: 'identity' };
 export type PrincipalRateLimitIdentitySpec = Omit<
   PrincipalRateLimitSpec,

@@ -310,6 +310,15 @@ const requestDeletionRule: CrossRule = (spec, isUnresolved) => {
   return problems;
 };
 
+/** The optional org connection an AerialOrg grants consent through, checked like a rate limit's. */
+const consentRule: CrossRule = (spec, isUnresolved) => {
+  if (spec.consent === undefined) return [];
+  return [
+    ...runRules(spec, orgConnectionRules('consent.'), isUnresolved),
+    ...orgAuthRule('consent.')(spec, isUnresolved),
+  ];
+};
+
 const COMMON_RULES: Rule[] = [
   { path: 'path', check: nonEmptyString },
   { path: 'removalPolicy', check: oneOf(REMOVAL_POLICIES) },
@@ -333,7 +342,7 @@ const RULES: Record<string, KindRules> = {
       { path: 'requestDeletion', label: 'requestDeletionOnDestroy', check: boolean },
     ],
     state: [{ path: 'status', check: oneOf(ORG_STATUSES) }],
-    cross: [orgRefRule, requestDeletionRule],
+    cross: [orgRefRule, requestDeletionRule, consentRule],
   },
   'product-assignment': {
     rules: [...COMMON_RULES, ...aerialConnectionRules('account.'), { path: 'productIds', check: productIds }],

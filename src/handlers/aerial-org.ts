@@ -1,5 +1,7 @@
 /**
- * AerialOrg: link the org to the account if it is not linked yet, then set its status.
+ * AerialOrg: link the org to the account if it is not linked yet (granting the org's Aerial consent first
+ * when the spec names the org's own connection), then set its status. Consent is never revoked: Okta
+ * refuses to revoke it once the org is linked.
  * Destroy per removal policy: RETAIN does nothing; DESTROY sets the org INACTIVE and, if asked,
  * requests its deletion (sandbox or partner accounts only). Deletion may take time (okta-api.md 1.6): an
  * org whose deletion is pending counts as done, so a re-run neither asks again nor fails.
@@ -32,6 +34,7 @@ export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): 
   let org = await findLinkedOrg(client, spec.org);
   const linkedNow = !org;
   if (!org) {
+    if (spec.consent) await grantConsent(spec, ctx);
     org = await client.linkOrg(spec.org);
     ctx.log(`linked ${label} to account ${spec.account.accountId} as ${org.id} (${org.status})`);
   }
@@ -42,6 +45,35 @@ export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): 
   } else if (!linkedNow) {
     ctx.log(`org ${org.id} is already linked and ${org.status}; nothing to change`);
   }
+}
+
+/**
+ * Grants the org's Aerial consent to the account from the org's side (okta-api.md §1.7), idempotently: a
+ * grant to this account counts as done; a grant to another account is a clear error (linking would fail).
+ * A grant that another run made between the read and the POST is found by the re-read and counts as done.
+ */
+async function grantConsent(spec: AerialOrgSpec, ctx: HandlerContext): Promise<void> {
+  const conn = spec.consent!;
+  const accountId = spec.account.accountId;
+  const org = ctx.principalRateLimits(conn);
+  const existing = await org.getAerialConsent();
+  if (existing?.accountId === accountId) {
+    ctx.log(`${conn.orgUrl} has already granted Aerial consent to account ${accountId}`);
+    return;
+  }
+  if (existing) {
+    throw new Error(
+      `${conn.orgUrl} has granted its Aerial consent to account ${existing.accountId}, not ${accountId}; ` +
+        'an org consents to one account: revoke that grant in the org (if the org is not linked yet), then deploy again',
+    );
+  }
+  try {
+    await org.grantAerialConsent(accountId);
+  } catch (err) {
+    // Granted meanwhile by another run: the grant is what we wanted.
+    if ((await org.getAerialConsent())?.accountId !== accountId) throw err;
+  }
+  ctx.log(`${conn.orgUrl} granted Aerial consent to account ${accountId}`);
 }
 
 /** Acts on removal per policy; an org that is already gone counts as done. */

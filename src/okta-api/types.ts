@@ -73,6 +73,13 @@ export interface PrincipalRateLimitEntity {
   readonly lastUpdatedBy?: string;
 }
 
+/** An org's Aerial consent (okta-api.md §1.7): the account it lets link the org. */
+export interface AerialConsent {
+  readonly accountId: string;
+  readonly grantedBy?: string;
+  readonly grantedDate?: string;
+}
+
 /**
  * Metadata of an SSWS API token (API Tokens API, `GET /api/v1/api-tokens[/{apiTokenId}]`); never the
  * secret. Okta's schema names the links `_link`; its samples show `_links`: read either.
