@@ -4,6 +4,7 @@
  * every linked org with its enabled products, and the principal rate limits of the orgs whose management API
  * was named. `show` prints it, `import` turns it into code. Never writes.
  */
+import { OktaApiError } from '../client/errors';
 import { LiveReader, type ReaderClients } from '../handlers/live-reader';
 import {
   PRINCIPAL_TYPES,
@@ -30,6 +31,11 @@ export interface EstateOrgApi {
   readonly orgId?: string;
   /** Every entity of both principal types, sorted by type and principal id. */
   readonly rateLimits: readonly PrincipalRateLimitEntity[];
+  /**
+   * The names of the org's API tokens by id (the SSWS principal ids), from its API Tokens API; empty when the
+   * connection may not read them (they need a super admin's SSWS token or okta.apiTokens.read).
+   */
+  readonly tokenNames?: ReadonlyMap<string, string>;
 }
 
 /** Everything `show` and `import` need. */
@@ -68,6 +74,9 @@ export async function readEstate(
     ),
     Promise.all(orgConnections.map(rateLimitsOf)),
   ]);
+  const tokenNames = await Promise.all(
+    orgConnections.map((conn, i) => apiTokenNames(clients, conn, rateLimits[i])),
+  );
   const sortedOrgs = [...orgs].sort(
     (a, b) => cmp(a.org.domain.toLowerCase(), b.org.domain.toLowerCase()) || cmp(a.org.id, b.org.id),
   );
@@ -81,6 +90,7 @@ export async function readEstate(
       connection,
       orgId: matchOrgUrl(connection.orgUrl, linked, rateLimits[i])?.id,
       rateLimits: rateLimits[i],
+      tokenNames: tokenNames[i],
     })),
   };
 }
@@ -125,4 +135,27 @@ function uniqueById(products: readonly Product[]): Product[] {
 /** Plain code-unit order: the same on every machine and locale (generated code must be stable). */
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The names of the API tokens that SSWS rate limits apply to (Okta's own tools name SSWS principals through
+ * the API Tokens API). Read only when there are such limits; a connection that may not read tokens gets
+ * none, since the names only help a reader.
+ */
+async function apiTokenNames(
+  clients: ReaderClients,
+  conn: OrgConnectionSpec,
+  limits: readonly PrincipalRateLimitEntity[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const wanted = new Set(limits.filter((e) => e.principalType === 'SSWS_TOKEN').map((e) => e.principalId));
+  if (wanted.size === 0) return names;
+  try {
+    for await (const t of clients.principalRateLimits(conn).listApiTokens())
+      if (wanted.has(t.id) && t.name) names.set(t.id, t.name);
+  } catch (err) {
+    // Not allowed to read tokens (no super admin token, scope not granted) or the API failed: no names.
+    if (!(err instanceof OktaApiError)) throw err;
+  }
+  return names;
 }

@@ -32,6 +32,8 @@ output:
                                 "orgs": [{"id", "domain", "name", "cell", "status", "aerialOrg", "createdDate",
                                           "products": [{"id", "name"}], "orgUrl", "rateLimits"}],
                                 "otherOrgUrls": [{"orgUrl", "rateLimits"}]}
+                             a rate limit of an SSWS token has "principalName" (the API token's name) when
+                             the org connection may read the org's API tokens
                              an org's "orgUrl" and "rateLimits" are null when no --org-url names it;
                              "otherOrgUrls" are --org-urls that match no linked org
   -h, --help                 this text
@@ -86,6 +88,8 @@ export interface ShownRateLimit {
   readonly id?: string;
   readonly principalId: string;
   readonly principalType: string;
+  /** The API token's name, for an SSWS principal whose token the connection may read. */
+  readonly principalName?: string;
   readonly defaultPercentage?: number;
   readonly defaultConcurrencyPercentage?: number;
 }
@@ -117,11 +121,12 @@ export interface ShowDocument {
   }[];
 }
 
-function shown(e: PrincipalRateLimitEntity): ShownRateLimit {
+function shown(e: PrincipalRateLimitEntity, names: ReadonlyMap<string, string> = new Map()): ShownRateLimit {
   return {
     id: e.id,
     principalId: e.principalId,
     principalType: e.principalType,
+    ...(names.has(e.principalId) ? { principalName: names.get(e.principalId) } : {}),
     defaultPercentage: e.defaultPercentage,
     defaultConcurrencyPercentage: e.defaultConcurrencyPercentage,
   };
@@ -152,12 +157,15 @@ export function showDocument(estate: Estate): ShowDocument {
         ...(org.createdDate ? { createdDate: org.createdDate } : {}),
         products: products.map((p) => ({ id: p.id, ...nameOf(p, names) })),
         orgUrl: api ? api.connection.orgUrl : null,
-        rateLimits: api ? api.rateLimits.map(shown) : null,
+        rateLimits: api ? api.rateLimits.map((e) => shown(e, api.tokenNames)) : null,
       };
     }),
     otherOrgUrls: estate.orgApis
       .filter((a) => a.orgId === undefined || !linked.has(a.orgId) || apiOf.get(a.orgId) !== a)
-      .map((a) => ({ orgUrl: a.connection.orgUrl, rateLimits: a.rateLimits.map(shown) })),
+      .map((a) => ({
+        orgUrl: a.connection.orgUrl,
+        rateLimits: a.rateLimits.map((e) => shown(e, a.tokenNames)),
+      })),
   };
 }
 
@@ -205,15 +213,17 @@ export function formatShow(estate: Estate): string {
     }
     out.push(`  ${title}: ${limits.length}`);
     const pct = (v: number | undefined): string => (v === undefined ? '-' : `${v}%`);
+    const named = limits.some((e) => e.principalName !== undefined);
     const rows = limits.map((e) => [
       e.principalType,
       e.principalId,
+      ...(named ? [e.principalName ?? '-'] : []),
       pct(e.defaultPercentage),
       pct(e.defaultConcurrencyPercentage),
     ]);
-    out.push(
-      ...table([['TYPE', 'PRINCIPAL', 'RATE', 'CONCURRENCY'], ...rows], [2, 3]).map((l) => `    ${l}`),
-    );
+    const head = ['TYPE', 'PRINCIPAL', ...(named ? ['NAME'] : []), 'RATE', 'CONCURRENCY'];
+    const right = named ? [3, 4] : [2, 3];
+    out.push(...table([head, ...rows], right).map((l) => `    ${l}`));
   }
   const unread = doc.orgs.filter((o) => o.rateLimits === null).map((o) => o.domain);
   if (sections.length === 0) {

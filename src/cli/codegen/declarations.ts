@@ -62,9 +62,11 @@ export function declare(input: CodegenInput, groups: readonly Group[]): PlannedD
         ],
       });
       for (const e of g.api.limits) {
+        const tokenName = e.principalType === 'SSWS_TOKEN' ? g.api.tokenNames?.get(e.principalId) : undefined;
         decls.push({
           type: 'PrincipalRateLimit',
           id: `${g.name}Limit${e.principalId}`,
+          ...(tokenName !== undefined ? { comment: [`API token ${JSON.stringify(tokenName)}`] } : {}),
           props: {
             org: { ref: apiId },
             principalId: e.principalId,

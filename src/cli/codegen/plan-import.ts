@@ -96,7 +96,7 @@ export function planImport(input: CodegenInput): ImportPlan {
         limits.push(e);
       }
     }
-    group.api = { orgUrl, props, limits };
+    group.api = { orgUrl, props, limits, tokenNames: api.tokenNames };
   }
   const orgsWithoutConnection = groups.filter((g) => g.managed && !g.api).map((g) => g.org!.domain);
   for (const g of groups) {

@@ -88,6 +88,8 @@ export interface Group {
     readonly orgUrl: string;
     readonly props: OrgPropsJson;
     readonly limits: PrincipalRateLimitEntity[];
+    /** API token names by id (SSWS principals), for comments. */
+    readonly tokenNames?: ReadonlyMap<string, string>;
   };
 }
 
