@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..');
@@ -123,6 +124,38 @@ describe('okta-aerial emulator (CLI)', () => {
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');
+      });
+    }
+  });
+
+  it('credentials waits for an emulator that is still starting (started in the background a moment later)', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const creds = spawn(
+      process.execPath,
+      [BIN, 'emulator', 'credentials', '--url', `http://127.0.0.1:${port}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    creds.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const done = new Promise<number | null>((resolve) => creds.once('exit', resolve));
+    await new Promise((r) => setTimeout(r, 1000));
+    const emu = spawn(process.execPath, [BIN, 'emulator', '--port', String(port), '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      expect(await done).toBe(0);
+      expect(out).toContain(`export OKTA_AERIAL_EMULATOR_URL='http://127.0.0.1:${port}'`);
+    } finally {
+      await new Promise<void>((resolve) => {
+        emu.once('exit', () => resolve());
+        emu.kill('SIGTERM');
       });
     }
   });
