@@ -6,6 +6,7 @@
  * construct in sync. Never writes to Okta; never writes a secret (only environment variable names).
  */
 import * as fs from 'node:fs';
+import { writeFileAtomic } from '../common/atomic-write';
 import { planImport, renderJson, renderTypeScript, type ImportPlan } from './codegen';
 import {
   CONNECTION_OPTIONS,
@@ -87,7 +88,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     if (args.out === undefined) {
       process.stdout.write(text);
     } else {
-      writeNew(args.out, text);
+      await writeNew(args.out, text);
     }
     for (const line of notes(plan, args.out)) process.stderr.write(`okta-aerial: ${line}\n`);
     return 0;
@@ -132,10 +133,13 @@ function refuseExisting(file: string): void {
   }
 }
 
-/** Creates `file` with `text`; refuses (as a usage error) when it appeared meanwhile. */
-function writeNew(file: string, text: string): void {
+/**
+ * Creates `file` with `text`, atomically (a crash never leaves half a stack behind); refuses (as a usage
+ * error) when it appeared meanwhile.
+ */
+async function writeNew(file: string, text: string): Promise<void> {
   try {
-    fs.writeFileSync(file, text, { flag: 'wx' });
+    await writeFileAtomic(file, text, { exclusive: true, mode: 0o644 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') refuseExisting(file);
     throw new Error(`cannot write ${file}: ${(err as Error).message}`);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isTemplate } from '../contract/synthesized';
 import { orgIdLookupKey, rateLimitIdLookupKey } from '../contract/lookups';
-import { writeFileAtomic } from '../emulator/atomic-write';
+import { writeFileAtomic } from '../common/atomic-write';
 import { LiveReader } from '../handlers/live-reader';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError, parseOptions, usageErrorsExit1 } from './output';

@@ -1,5 +1,5 @@
 /**
- * The emulator's one way of writing a file so that a crash never leaves a torn one: a 0600 temp file in
+ * The one way this project writes a file so that a crash never leaves a torn one: a 0600 temp file in
  * the same folder, fsync, then rename over the target (or, for `exclusive`, link to it, which fails if it
  * exists), then fsync of the folder so the rename itself survives a power loss.
  */
@@ -7,15 +7,22 @@ import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes `text` to `path` atomically and durably; `exclusive` refuses to replace an existing file (EEXIST). */
+/**
+ * Writes `text` to `path` atomically and durably; `exclusive` refuses to replace an existing file (EEXIST).
+ * `mode` is the new file's (before the umask): 0600 by default, for state and keys.
+ */
 export async function writeFileAtomic(
   path: string,
   text: string,
-  options: { exclusive?: boolean } = {},
+  options: { exclusive?: boolean; mode?: number } = {},
 ): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fsp.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  const fh = await fsp.open(
+    tmp,
+    constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY,
+    options.mode ?? 0o600,
+  );
   try {
     await fh.writeFile(text, 'utf8');
     await fh.sync();
