@@ -200,7 +200,10 @@ export function credentialsForApp(
     const { auth, orgUrl } = spec.org;
     if (!known(orgUrl)) continue;
     if (auth.type === 'ssws') {
-      const label = domainOf(orgUrl).split('.')[0].toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      const label = domainOf(orgUrl)
+        .split('.')[0]
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '_');
       set(auth.tokenEnv, emulator[`${ENV.orgApiToken}_${label}`], `API token of ${orgUrl}`);
     } else {
       set(auth.privateKeyEnv, key, `key of ${orgUrl}`);

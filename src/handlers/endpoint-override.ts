@@ -38,7 +38,9 @@ export function endpointOverride(env: NodeJS.ProcessEnv): string | undefined {
     );
   }
   if (url.search || url.hash) {
-    throw new EndpointOverrideError(`${ENV.endpointUrl} is '${raw}'; give the URL without a query or fragment`);
+    throw new EndpointOverrideError(
+      `${ENV.endpointUrl} is '${raw}'; give the URL without a query or fragment`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

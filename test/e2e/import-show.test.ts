@@ -11,13 +11,7 @@ import * as path from 'node:path';
 import { IMPORT_USAGE } from '../../src/cli/import-command';
 import { SHOW_USAGE } from '../../src/cli/show-command';
 import { loadSynthesizedStack } from '../../src/cli/synthesized-stack';
-import {
-  DEMO,
-  demoSeed,
-  type EmulatorSeed,
-  type RunningEmulator,
-  type SeedOrg,
-} from '../../src/emulator';
+import { DEMO, demoSeed, type EmulatorSeed, type RunningEmulator, type SeedOrg } from '../../src/emulator';
 import { SCOPES } from '../../src/contract';
 import { secretValues, writes, startTestEmulator } from './fixtures';
 import { E2eProject, REPO_ROOT, baseEnv, run } from './harness';

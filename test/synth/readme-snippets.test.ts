@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import * as library from '../../src';
 import { oktaDeclarations } from '../../src';
 import { cleanup, newStack, synth } from './helpers';
 
@@ -26,10 +27,11 @@ function runSnippet(code: string, stack: unknown): void {
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   }).outputText;
-  const lib = require('../../src') as Record<string, unknown>;
+  const lib = library as unknown as Record<string, unknown>;
+  // jest's own require, so the snippet's cdktf is the one copy the library and this test use.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireFromRepo = (id: string): unknown => (id === 'cdktf-okta-aerial' ? lib : require(id));
   const names = Object.keys(lib).filter((k) => /^[A-Z]/.test(k));
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('require', 'exports', 'stack', ...names, js)(
     requireFromRepo,
     {},
