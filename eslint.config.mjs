@@ -15,6 +15,8 @@ const FORBIDDEN = {
   'src/emulator': ['contract', 'constructs', 'client', 'handlers', 'cli', 'cdktf', 'cdktn'],
   'src/handlers': ['constructs', 'cli', 'emulator', 'cdktf', 'cdktn'],
   'src/cli': ['constructs', 'cdktf', 'cdktn'],
+  // The hook layer: the thin hook entry and the hooks the deploy agent runs with the handlers (cli → handlers → client).
+  'src/hook': ['constructs', 'emulator', 'cdktf', 'cdktn'],
 };
 
 const boundaries = Object.entries(FORBIDDEN).map(([folder, layers]) => ({
@@ -50,7 +52,7 @@ export default tseslint.config(
   {
     // The CLI loads subcommands and the client lazily so that a hook process stays cheap to start.
     // ...and the constructs load the app's own cdktf or cdktn, and the optional null provider, at run time.
-    files: ['src/cli/**/*.ts', 'src/constructs/cdk.ts', 'src/constructs/lifecycle.ts'],
+    files: ['src/cli/**/*.ts', 'src/hook/**/*.ts', 'src/constructs/cdk.ts', 'src/constructs/lifecycle.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...boundaries,

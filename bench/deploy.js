@@ -58,6 +58,14 @@ const PARALLELISMS = (process.env.DEPLOY_BENCH_PARALLELISM || '10,20,30').split(
 const LATENCY_MS = 100;
 const SLOTS = 10;
 const LOCAL_BACKEND = process.env.DEPLOY_BENCH_LOCAL_BACKEND !== '0';
+/**
+ * DEPLOY_BENCH_CA_ASIDE=1: the hooks' command moves NODE_EXTRA_CA_CERTS aside (into
+ * OKTA_AERIAL_NODE_EXTRA_CA_CERTS), so hook processes do not parse the CA bundle; whatever needs TLS gets it
+ * back (the agent, the in-process path). Set through the 'okta-aerial:hookCommand' context key.
+ */
+const CA_ASIDE = process.env.DEPLOY_BENCH_CA_ASIDE === '1';
+/** The hook command prefix that moves the CA bundle aside for the hook process (POSIX sh). */
+const CA_ASIDE_PREFIX = 'NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"';
 const COMPARE = process.env.DEPLOY_BENCH_COMPARE !== '0';
 const STACK = 'bench';
 const ACCOUNT_KEY = `production/${DEMO.accountId}`;
@@ -111,7 +119,8 @@ function seed(shape) {
 function synth(dir, creds, shape, backend) {
   const outdir = path.join(dir, 'cdktf.out');
   fs.mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, skipValidation: true });
+  const context = CA_ASIDE ? { 'okta-aerial:hookCommand': `${CA_ASIDE_PREFIX} node '${CLI}'` } : {};
+  const app = new App({ outdir, skipValidation: true, context });
   const stack = new TerraformStack(app, STACK);
   backend(stack);
   const account = new AerialAccount(stack, 'Account', {
@@ -391,6 +400,38 @@ async function probeHook(stackDir, env) {
     ms: median(runs.map((r) => r.ms)),
     cpuMs: median(runs.map((r) => r.cpuS * 1000)),
     line: runs[0].stdout.trim(),
+    start: await hookStart(config, stackDir, env),
+  };
+}
+
+/**
+ * What a hook process costs by itself: a RETAIN destroy hook (no API call; the agent answers at once), run as
+ * Terraform runs it (`sh -c`), against `sh -c 'node -e 0'` in the same environment; then both again with
+ * NODE_EXTRA_CA_CERTS moved aside. Medians of 5 (wall ms, CPU ms).
+ */
+async function hookStart(config, stackDir, env) {
+  const body = Object.entries(config).find(([n]) => /^Products0_Identity_/.test(n))[1];
+  const stackCommand = body.provisioner[0]['local-exec'].command;
+  const plain = stackCommand.replace(/^.*?(node '[^']*' hook destroy)$/, '$1');
+  const hookEnv = { ...env, OKTA_AERIAL_SPEC: JSON.stringify(body.input) };
+  const median = (xs) => xs.sort((a, b) => a - b)[2];
+  const measure = async (command) => {
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await mustRun('sh', ['-c', command], stackDir, hookEnv));
+    if (!/no API call/.test(runs[0].stdout)) throw new Error(`unexpected hook output: ${runs[0].stdout}`);
+    return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
+  };
+  const bare = async (prefix) => {
+    const runs = [];
+    for (let i = 0; i < 5; i++)
+      runs.push(await mustRun('sh', ['-c', `${prefix}node -e 0`], stackDir, hookEnv));
+    return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
+  };
+  return {
+    hook: await measure(plain),
+    node: await bare(''),
+    hookAside: await measure(`${CA_ASIDE_PREFIX} ${plain}`),
+    nodeAside: await bare('NODE_EXTRA_CA_CERTS= '),
   };
 }
 
@@ -452,6 +493,15 @@ function describeDeploy(r, latencyMs) {
       `  one hook re-run by hand through the agent (sh -c, as Terraform runs it; 1 request, no change): ` +
         `${r.probe.ms.toFixed(0)} ms wall, ${r.probe.cpuMs.toFixed(0)} ms CPU (medians of 5)`,
     );
+  if (r.probe) {
+    const { hook, node, hookAside, nodeAside } = r.probe.start;
+    const ms = (x) => `${x.ms.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`;
+    out(
+      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 5): ${ms(hook)} against ${ms(node)} for ` +
+        `node -e 0 (${(hook.ms / node.ms).toFixed(2)}x wall); with NODE_EXTRA_CA_CERTS moved aside ${ms(hookAside)} ` +
+        `against ${ms(nodeAside)} for node -e 0 without it (${(hookAside.ms / nodeAside.ms).toFixed(2)}x wall)`,
+    );
+  }
   for (const p of r.problems.slice(0, 5)) out(`  NOT CONVERGED: ${p}`);
   return floorS;
 }

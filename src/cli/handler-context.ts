@@ -4,21 +4,38 @@
  */
 import type { HandlerContext } from '../handlers/context';
 import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
+import type { ClientOpeners } from '../client/open';
 
-/** A HandlerContext whose clients log to stderr and whose action lines go to `log`. */
-export function openHandlerContext(env: NodeJS.ProcessEnv, log: (line: string) => void): HandlerContext {
+/**
+ * A HandlerContext whose action lines go to `log`. Its clients are opened by `openers` (the deploy agent
+ * runs hooks on its own stack this way); by default they are this process's clients, logging to stderr.
+ */
+export function openHandlerContext(
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  openers?: ClientOpeners,
+): HandlerContext {
   // Loaded here, not at the top, so a usage or spec error never pays for the client.
-  const client = require('../client') as typeof import('../client');
   const handlers = require('../handlers') as typeof import('../handlers');
-  const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`) };
+  const open = openers ?? processClients();
   return {
     aerial: memoByValue((conn: AerialConnectionSpec) =>
-      client.openAerialClient(handlers.resolveAerialConnection(conn, env), clientOptions),
+      open.aerial(handlers.resolveAerialConnection(conn, env)),
     ),
     principalRateLimits: memoByValue((conn: OrgConnectionSpec) =>
-      client.openPrincipalRateLimitClient(handlers.resolveOrgConnection(conn, env), clientOptions),
+      open.principalRateLimits(handlers.resolveOrgConnection(conn, env)),
     ),
     log,
+  };
+}
+
+/** This process's clients (through the deploy agent unless it is off), logging to stderr. */
+function processClients(): ClientOpeners {
+  const client = require('../client') as typeof import('../client');
+  const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`) };
+  return {
+    aerial: (conn) => client.openAerialClient(conn, clientOptions),
+    principalRateLimits: (conn) => client.openPrincipalRateLimitClient(conn, clientOptions),
   };
 }
 

@@ -2,8 +2,12 @@
  * `okta-aerial hook apply|destroy`: run by Terraform's local-exec provisioners. The spec arrives in the
  * environment (OKTA_AERIAL_SPEC, never on the command line); credentials are read from the environment by
  * name. Prints one line per action; on failure prints what failed and what to do, and exits non-zero.
+ *
+ * A hook process first tries the thin path (src/hook/thin-hook.ts: the deploy agent runs {@link runHook}
+ * for it); this module is the full path, in the hook's own process, when the agent is off or not running.
  */
 import type { HookAction } from '../handlers/context';
+import type { ClientOpeners } from '../client/open';
 import { ENV } from '../contract';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError } from './output';
@@ -19,6 +23,17 @@ the environment variables the spec names. Prints one line per action; exits non-
 and what to do, when an API call fails. Not meant to be run by hand.
 `;
 
+/** Where a hook's output goes: this process's stdout and stderr, or the thin hook process that asked. */
+export interface HookOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_OUTPUT: HookOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
 /** Entry point of `okta-aerial hook`. */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
@@ -26,23 +41,48 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     return 0;
   }
   const action = argv[0] as HookAction;
-  if (!ACTIONS.includes(action) || argv.length !== 1) {
+  if (!isHookAction(action) || argv.length !== 1) {
     throw new CliUsageError(
       `usage: okta-aerial hook apply|destroy (the spec is read from ${ENV.spec}; got '${argv.join(' ')}')`,
     );
   }
+  return runHook(action, env, PROCESS_OUTPUT);
+}
+
+/** True for the actions a hook runs. */
+export function isHookAction(action: string): action is HookAction {
+  return (ACTIONS as readonly string[]).includes(action);
+}
+
+/**
+ * Runs one hook: reads the spec from `env`, runs its handler and writes its lines to `output`; resolves to
+ * the exit code. A bad spec throws a {@link CliUsageError}. Clients come from `openClients` (given the
+ * hook's failure text, for what a caller prints when it cannot finish a call), else from this process.
+ */
+export async function runHook(
+  action: HookAction,
+  env: NodeJS.ProcessEnv,
+  output: HookOutput,
+  openClients?: (failureText: (err: unknown) => string) => ClientOpeners,
+): Promise<number> {
   const spec = parseHookSpec(env[ENV.spec], env[ENV.specKey]);
   const handlers = require('../handlers') as typeof import('../handlers');
   const what = handlers.describeResource(spec);
-  const ctx = openHandlerContext(env, (line) => process.stdout.write(`okta-aerial: ${what}: ${line}\n`));
+  const failureText = (err: unknown): string =>
+    `okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`;
+  const ctx = openHandlerContext(
+    env,
+    (line) => output.out(`okta-aerial: ${what}: ${line}\n`),
+    openClients?.(failureText),
+  );
   try {
     await handlers.runHandler(action, spec, ctx);
     return 0;
   } catch (err) {
-    process.stderr.write(`okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`);
+    output.err(failureText(err));
     return 1;
   } finally {
-    await closeHandlerContexts();
+    if (!openClients) await closeHandlerContexts();
   }
 }
 

@@ -29,7 +29,11 @@ const COMMANDS: Record<string, () => Command> = {
   show: () => require('./show-command').run,
   import: () => require('./import-command').run,
   lookup: () => require('./lookup-command').run,
-  agent: () => require('./agent-command').run,
+  agent: () => {
+    // The agent also runs whole hooks for thin hook processes; the hook layer hands it the handlers.
+    (require('../hook/agent-hooks') as typeof import('../hook/agent-hooks')).installHookRunner();
+    return require('./agent-command').run;
+  },
 };
 
 /** Runs the CLI with the given arguments (without `node` and the script path). */

@@ -102,6 +102,28 @@ export function openPrincipalRateLimitClient(
   return new PrincipalRateLimitClient(conn.orgUrl, ...executorOf({ kind: 'org', conn }, options));
 }
 
+/** Opens clients of both APIs over given executors. */
+export interface ClientOpeners {
+  aerial(conn: AerialConnection): AerialClient;
+  principalRateLimits(conn: OrgConnection): PrincipalRateLimitClient;
+}
+
+/**
+ * Clients whose calls go to the executor `executorFor` makes for each connection: the deploy agent runs
+ * the hooks of thin hook processes this way, on its own shared stack. Connections are checked as
+ * {@link openAerialClient} checks them.
+ */
+export function clientOpeners(executorFor: (ref: ConnectionRef) => Executor): ClientOpeners {
+  const open = (ref: ConnectionRef): [Executor, number] => {
+    checkConnection(ref);
+    return [executorFor(ref), ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS];
+  };
+  return {
+    aerial: (conn) => new AerialClient(conn.accountId, ...open({ kind: 'aerial', conn })),
+    principalRateLimits: (conn) => new PrincipalRateLimitClient(conn.orgUrl, ...open({ kind: 'org', conn })),
+  };
+}
+
 /** A checked connection's executor (chosen at the first call) and its operations' deadline. */
 function executorOf(ref: ConnectionRef, options: ClientOptions): [Executor, number] {
   checkConnection(ref);

@@ -31,6 +31,11 @@ export const ENV = {
    * against `okta-aerial emulator` without a code change); `emulator credentials` prints it.
    */
   endpointUrl: 'OKTA_AERIAL_ENDPOINT_URL',
+  /**
+   * NODE_EXTRA_CA_CERTS moved aside by the default hook command, so Node does not parse the CA bundle at the
+   * start of every hook process (the thin path does no TLS); what needs TLS gets it back (src/hook).
+   */
+  caCertsAside: 'OKTA_AERIAL_NODE_EXTRA_CA_CERTS',
   /** The emulator `okta-aerial emulator credentials` asks (default http://127.0.0.1:8787). */
   emulatorUrl: 'OKTA_AERIAL_EMULATOR_URL',
   /** The terraform binary `drift`, `plan` and `--repair` run (default: terraform on PATH). */

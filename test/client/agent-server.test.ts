@@ -15,6 +15,7 @@ import type { AgentReply } from '../../src/client/agent/protocol';
 import { connectionKey } from '../../src/client/connection';
 import type { ConnectionRef } from '../../src/client/types';
 import type { RunningEmulator } from '../../src/emulator';
+import { agentHookRunner } from '../../src/hook/agent-hooks';
 import { aerialConnection, DEMO, emulator } from './helpers';
 
 /** A hook speaking the wire protocol directly, so the test sees exactly what the agent answers. */
@@ -55,6 +56,64 @@ function rawHook(path: string): Promise<RawHook> {
       }),
     );
   });
+}
+
+/** Sends one `hook` message and collects everything the agent sends for it, up to its reply. */
+function hookMessages(
+  path: string,
+  env: Record<string, string>,
+  onMessage: (m: Record<string, unknown>) => void = () => {},
+): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    const got: Record<string, unknown>[] = [];
+    let buf = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const m = JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
+        buf = buf.slice(nl + 1);
+        got.push(m);
+        onMessage(m);
+        if ('ok' in m) {
+          socket.destroy();
+          resolve(got);
+        }
+      }
+    });
+    socket.once('error', reject);
+    socket.once('close', () => resolve(got));
+    socket.once('connect', () =>
+      socket.write(`${JSON.stringify({ id: 7, t: 'hook', action: 'apply', env })}\n`),
+    );
+  });
+}
+
+/** The spec of an AerialOrg of the demo account, and the environment a hook would hand the agent with it. */
+function orgHookEnv(emu: RunningEmulator, orgId: string): Record<string, string> {
+  const c = emu.credentials();
+  const spec = {
+    v: 1,
+    kind: 'aerial-org',
+    path: 'srv/Org',
+    removalPolicy: 'RETAIN',
+    account: {
+      accountId: c.OKTA_AERIAL_ACCOUNT_ID,
+      baseUrl: c.OKTA_AERIAL_BASE_URL,
+      tokenUrl: c.OKTA_AERIAL_TOKEN_URL,
+      clientId: c.OKTA_AERIAL_CLIENT_ID,
+      privateKeyEnv: 'KEY',
+      dpop: false,
+      maxConcurrency: 10,
+      deadlineMs: 20_000,
+    },
+    org: { orgId },
+    status: 'ACTIVE',
+    requestDeletion: false,
+  };
+  return { OKTA_AERIAL_SPEC: JSON.stringify(spec), KEY: c.OKTA_AERIAL_PRIVATE_KEY };
 }
 
 /** Fails instead of hanging when `p` does not settle in time (a liveness bound, not a timing assertion). */
@@ -289,5 +348,66 @@ describe('deploy agent server', () => {
     expect(await slow).toMatchObject({ ok: true });
     await within(agent.stopped, 5_000, 'the replaced agent stopping');
     await within(hook.closed, 3_000, 'the hook connection closing');
+  });
+  it('answers a hook it has no runner for as an unknown message, so the hook runs itself', async () => {
+    const agent = await startAgentServer({ dir: dir() });
+    running.push(agent);
+    const got = await hookMessages(agent.socketPath, orgHookEnv(emu, DEMO.aerialOrgId));
+    expect(got).toEqual([
+      expect.objectContaining({ id: 7, ok: false, error: expect.objectContaining({ code: 'EPROTOCOL' }) }),
+    ]);
+  });
+
+  it("runs a hook's handler and streams its calls, its lines and its exit code", async () => {
+    const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner });
+    running.push(agent);
+    emu.reset();
+    const got = await hookMessages(agent.socketPath, orgHookEnv(emu, '00oDemoAcmeProd00001'));
+    expect(got.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([
+      'start',
+      'call', // getOrg
+      'called',
+      'call', // linkOrg
+      'called',
+      'out',
+      'exit 0',
+    ]);
+    const [, getOrg, , linkOrg, , out] = got;
+    expect(getOrg.ifLost).toBeUndefined(); // a read may run again
+    expect(getOrg.ifSilent).toMatch(
+      /^okta-aerial: apply failed for aerial-org 'srv\/Org': getOrg 00oDemoAcmeProd00001: the deploy agent did not answer within 25000 ms\. The call may have run/,
+    );
+    expect(linkOrg.ifLost).toMatch(
+      /^okta-aerial: apply failed for aerial-org 'srv\/Org': linkOrg 00oDemoAcmeProd00001 .*may have run/s,
+    );
+    expect(out.text).toBe(
+      "okta-aerial: aerial-org 'srv/Org': linked org 00oDemoAcmeProd00001 to account " +
+        `${DEMO.accountId} as 00oDemoAcmeProd00001 (ACTIVE)\n`,
+    );
+    expect(emu.stats().tokensIssued[DEMO.aerialClientId]).toBe(1);
+  });
+
+  it('ends a hook whose agent is being replaced at its next call, unrun, and says "going away" once its calls are done', async () => {
+    const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner, checkMs: 20 });
+    running.push(agent);
+    emu.setFaults({ rules: [{ route: 'aerial.getOrg', latencyMs: 1_000 }] });
+    emu.reset();
+    try {
+      const got = await hookMessages(agent.socketPath, orgHookEnv(emu, '00oDemoAcmeDev000001'), (m) => {
+        // While the read is in flight the socket is taken away (a new agent, or a rebuild).
+        if (m.ev === 'call') unlinkSync(agent.socketPath);
+      });
+      expect(got.map((m) => m.ev ?? (m.goingAway ? 'going away' : `exit ${m.exit}`))).toEqual([
+        'start',
+        'call', // getOrg, answered
+        'called',
+        'going away', // linkOrg refused unrun
+      ]);
+      expect(emu.log().filter((e) => e.route === 'aerial.getOrg')).toHaveLength(1);
+      expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toEqual([]);
+      await within(agent.stopped, 5_000, 'the replaced agent stopping');
+    } finally {
+      emu.setFaults({ rules: [] });
+    }
   });
 });

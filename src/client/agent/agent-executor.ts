@@ -71,15 +71,7 @@ export class AgentExecutor implements Executor {
       if (this.fallback) return inProcess(this.fallback);
       const r = await call();
       if (r.kind === 'done') return r.value;
-      if (r.kind === 'lost' && post !== undefined) {
-        throw createOktaApiError({
-          operation: post,
-          attempts: 1,
-          service: this.ref.kind === 'aerial' ? 'aerial' : 'org',
-          code: 'ECONNLOST',
-          transportMessage: r.why,
-        });
-      }
+      if (r.kind === 'lost' && post !== undefined) throw lostCallError(this.ref, post, r.why);
       const next = renewals < MAX_RENEWALS ? await this.session.renew() : undefined;
       if (next) {
         this.session = next;
@@ -99,7 +91,7 @@ export class AgentExecutor implements Executor {
     if (open.kind !== 'open') return open;
     const d = await this.session.request(
       { t: 'call', key: this.key, req, debug: this.session.log.debugging },
-      req.deadlineMs + 5_000,
+      silenceLimitMs(req),
     );
     if (d.kind === 'silent') throw this.silent(req.operation, d.why);
     if (d.kind !== 'reply') return d;
@@ -126,14 +118,34 @@ export class AgentExecutor implements Executor {
     return { kind: 'done', value: res };
   }
 
-  /** The agent took the call and went silent: the call may have run, and the hook must not hang Terraform. */
   private silent(operation: string, why: string): AgentError {
-    return new AgentError({
-      code: 'EAGENTSILENT',
-      operation,
-      reason: why,
-      mayHaveRun: true,
-      hint: `The call may have run; run the deploy again (handlers read before they write), or set ${ENV.noAgent}=1 to call the API from each hook`,
-    });
+    return silentCallError(operation, why);
   }
+}
+
+/** A POST written to an agent that went away before it replied: it may have run, so it is not sent again. */
+export function lostCallError(ref: ConnectionRef, operation: string, why: string): OktaApiError {
+  return createOktaApiError({
+    operation,
+    attempts: 1,
+    service: ref.kind === 'aerial' ? 'aerial' : 'org',
+    code: 'ECONNLOST',
+    transportMessage: why,
+  });
+}
+
+/** The agent took the call and went silent: the call may have run, and the hook must not hang Terraform. */
+export function silentCallError(operation: string, why: string): AgentError {
+  return new AgentError({
+    code: 'EAGENTSILENT',
+    operation,
+    reason: why,
+    mayHaveRun: true,
+    hint: `The call may have run; run the deploy again (handlers read before they write), or set ${ENV.noAgent}=1 to call the API from each hook`,
+  });
+}
+
+/** How long a hook waits for the agent's answer to a call before it gives up on it (EAGENTSILENT). */
+export function silenceLimitMs(req: ApiRequest): number {
+  return req.deadlineMs + 5_000;
 }

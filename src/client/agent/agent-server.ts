@@ -7,18 +7,56 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { ENV } from '../../common';
 import { checkConnection, connectionKey, DEFAULT_MAX_CONCURRENCY } from '../connection';
 import { AgentError } from '../errors/agent-error';
 import { OktaAerialError } from '../errors/okta-aerial-error';
 import type { ErrorRecord } from '../errors/wire';
 import { closeInProcess, HttpExecutor } from '../http/http-executor';
 import { redact } from '../log/redact';
-import type { ConnectionRef } from '../types';
+import type { ApiRequest, ApiResponse, ConnectionRef, Executor } from '../types';
+import { silenceLimitMs } from './agent-executor';
 import { checkSocketPath, ensurePrivateDir, socketPath, spawnLockPath, tempSocketPath } from './paths';
-import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest } from './protocol';
+import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest, type HookEvent } from './protocol';
 import { claimSocketName, closeServer, listen } from './socket';
 
 export { AgentAlreadyRunningError } from './socket';
+
+/**
+ * What a hook run in the agent gets (the thin hook path): the values the hook sent, its output, and
+ * executors on the agent's shared stack whose calls are reported to the hook as they start and end.
+ */
+export interface HookHost {
+  readonly action: string;
+  /** The hook's spec, debug switch and the variables its spec names; for this hook only. */
+  readonly env: Readonly<Record<string, string>>;
+  out(text: string): void;
+  err(text: string): void;
+  /**
+   * An executor of the agent's stack for `ref`; `texts` says what the hook prints for a call if the agent
+   * goes away (POSTs) or stops answering while it runs.
+   */
+  executor(ref: ConnectionRef, texts: (req: ApiRequest) => HookCallTexts): Executor;
+}
+
+/** What the hook prints when the agent goes away (`ifLost`, set for POSTs only) or goes silent during a call. */
+export interface HookCallTexts {
+  readonly ifLost?: string;
+  readonly ifSilent: string;
+}
+
+/** Runs one lifecycle hook in the agent; resolves to its exit code. Supplied by the hook layer (src/hook). */
+export type HookRunner = (host: HookHost) => Promise<number>;
+
+let defaultHookRunner: HookRunner | undefined;
+
+/**
+ * Makes agents of this process run whole hooks (the `hook` message) with `runner`. The client layer does not
+ * know the handlers; the `okta-aerial agent` entry point hands them in.
+ */
+export function setHookRunner(runner: HookRunner | undefined): void {
+  defaultHookRunner = runner;
+}
 
 /** How long an agent waits without calls before it exits, unless told otherwise. */
 export const DEFAULT_AGENT_IDLE_MS = 60_000;
@@ -34,6 +72,8 @@ export interface AgentServerOptions {
   readonly checkMs?: number;
   /** The clock of the idle time (tests). @default Date.now */
   readonly now?: () => number;
+  /** Runs whole hooks sent with `hook`. @default - the one given to {@link setHookRunner}, else none */
+  readonly runHook?: HookRunner;
 }
 
 /** A running agent. */
@@ -64,6 +104,113 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
 
   const executorFor = (key: string): HttpExecutor | undefined => executors.get(key);
 
+  /** The shared stack of a checked connection, made at its first use; same credentials, lowest cap. */
+  const openExecutor = (ref: ConnectionRef): HttpExecutor => {
+    const key = connectionKey(ref);
+    const existing = executors.get(key);
+    if (existing) {
+      existing.lowerCap(ref.conn.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+      return existing;
+    }
+    const ex = new HttpExecutor(ref, {
+      log: (line) => {
+        const call = calls.getStore();
+        if (call?.debug) call.lines.push(line);
+      },
+      debug: true,
+    });
+    executors.set(key, ex);
+    return ex;
+  };
+
+  /**
+   * Runs a whole hook for a thin hook process. Its calls go through the shared stacks like any other; each
+   * is reported to the hook as it starts and ends, so that a hook whose agent dies knows whether a POST may
+   * have run. A call the hook can no longer see (it has gone), or that a stopping agent must not run, is
+   * refused unrun, which ends the handler; a stopping agent then answers "going away" once the hook's other
+   * calls are done, and the hook runs itself in its own process.
+   */
+  const runHook = async (socket: Socket, msg: Extract<AgentRequest, { t: 'hook' }>): Promise<void> => {
+    const runner = opts.runHook ?? defaultHookRunner;
+    if (!runner) return send(socket, unknownType(msg.id));
+    let stop: 'going-away' | 'gone' | undefined;
+    const gone = (): void => {
+      stop ??= 'gone';
+    };
+    socket.once('close', gone);
+    const running = new Set<Promise<unknown>>();
+    let seq = 0;
+    const debug = msg.env[ENV.debug] === '1';
+    const emit = (ev: HookEventBody): void => {
+      if (!stop) send(socket, { ...ev, id: msg.id } as HookEvent);
+    };
+    const refuse = (operation: string): never => {
+      throw new AgentError({
+        code: 'EAGENTGONE',
+        operation,
+        reason:
+          stop === 'gone'
+            ? 'the hook process went away; the call was not executed'
+            : 'the deploy agent is stopping; the call was not executed',
+      });
+    };
+    const host: HookHost = {
+      action: msg.action,
+      env: msg.env,
+      out: (text) => emit({ ev: 'out', text }),
+      err: (text) => emit({ ev: 'err', text }),
+      executor: (ref, texts) => {
+        let shared: HttpExecutor | undefined;
+        const stack = (): HttpExecutor => (shared ??= openExecutor(ref));
+        return {
+          get counters() {
+            return stack().counters;
+          },
+          sharedCounters: () => stack().sharedCounters(),
+          execute: async (req): Promise<ApiResponse> => {
+            if (closing || replaced) stop ??= 'going-away';
+            if (socket.destroyed) stop ??= 'gone';
+            if (stop) refuse(req.operation);
+            const ex = stack();
+            const n = ++seq;
+            emit({ ev: 'call', n, ms: silenceLimitMs(req), ...texts(req) });
+            const call = { debug, lines: [] as string[] };
+            lastActivity = now();
+            const p = calls.run(call, () => ex.execute(req));
+            running.add(p);
+            try {
+              return await p;
+            } finally {
+              running.delete(p);
+              lastActivity = now();
+              for (const line of call.lines) emit({ ev: 'err', text: `okta-aerial: ${line}\n` });
+              emit({ ev: 'called', n });
+            }
+          },
+        };
+      },
+    };
+    inFlight++;
+    try {
+      emit({ ev: 'start' });
+      let exit: number;
+      try {
+        exit = await runner(host);
+      } catch (e) {
+        host.err(`okta-aerial: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+        exit = 1;
+      }
+      if (stop === 'going-away') {
+        await Promise.allSettled([...running]);
+        send(socket, goingAway(msg.id));
+      } else if (!stop) send(socket, { id: msg.id, ok: true, exit });
+    } finally {
+      socket.off('close', gone);
+      inFlight--;
+      lastActivity = now();
+    }
+  };
+
   const handle = async (socket: Socket, msg: AgentRequest): Promise<void> => {
     // A stopping or replaced agent must not run calls on connections hooks still hold: a second agent (with
     // its own limiter) may already serve other hooks. The reply says "not executed", so the hook re-sends
@@ -86,21 +233,8 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
             });
             return send(socket, { id: msg.id, ok: false, error: error.toRecord() });
           }
-          const existing = executors.get(key);
           // Same credentials, maybe another maxConcurrency: the lowest cap asked for holds.
-          if (existing) existing.lowerCap(msg.ref.conn.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
-          else {
-            executors.set(
-              key,
-              new HttpExecutor(msg.ref, {
-                log: (line) => {
-                  const call = calls.getStore();
-                  if (call?.debug) call.lines.push(line);
-                },
-                debug: true,
-              }),
-            );
-          }
+          openExecutor(msg.ref);
           return send(socket, { id: msg.id, ok: true, protocol: PROTOCOL });
         } catch (e) {
           // A connection the checks refuse (a bad URL, an unusable key) is a ConfigurationError, sent as it is.
@@ -144,16 +278,10 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         }
         return;
       }
-      default: {
-        const id = (msg as { id?: number }).id ?? 0;
-        const error = new AgentError({
-          code: 'EPROTOCOL',
-          operation: 'deploy agent request',
-          reason: 'unknown message type',
-          hint: 'The hook and the agent are of different builds; the agent exits when idle or rebuilt',
-        });
-        return send(socket, { id, ok: false, error: error.toRecord() });
-      }
+      case 'hook':
+        return runHook(socket, msg);
+      default:
+        return send(socket, unknownType((msg as { id?: number }).id));
     }
   };
 
@@ -242,6 +370,20 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   timer.unref();
 
   return { socketPath: path, stopped, close: () => stop('closed') };
+}
+
+/** A hook event without its id. */
+type HookEventBody = HookEvent extends infer E ? (E extends unknown ? Omit<E, 'id'> : never) : never;
+
+/** The reply to a message this agent does not know (a hook of another build, or no hook runner). */
+function unknownType(id: number | undefined): AgentReply {
+  const error = new AgentError({
+    code: 'EPROTOCOL',
+    operation: 'deploy agent request',
+    reason: 'unknown message type',
+    hint: 'The hook and the agent are of different builds; the agent exits when idle or rebuilt',
+  });
+  return { id: id ?? 0, ok: false, error: error.toRecord() };
 }
 
 /** The reply to a call a stopping agent did not run: safe for the hook to send again elsewhere. */

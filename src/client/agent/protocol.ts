@@ -1,8 +1,10 @@
 /**
  * The deploy agent's wire protocol: one JSON object per line over a private Unix socket.
- * Hook → agent: `open` (register a connection, secrets included, once per socket), `call`, `counters`.
- * Agent → hook: `{ id, ok, ... }` replies. Errors travel as {@link ErrorRecord}s and are rebuilt by the same
- * factory on the hook side, so they read the same as in-process errors.
+ * Hook → agent: `open` (register a connection, secrets included, once per socket), `call`, `counters`, or
+ * `hook` (run a whole lifecycle hook in the agent: the thin hook path, see src/hook/thin-hook.ts).
+ * Agent → hook: `{ id, ok, ... }` replies, and for a `hook` the {@link HookEvent}s before its reply. Errors
+ * travel as {@link ErrorRecord}s and are rebuilt by the same factory on the hook side, so they read the same
+ * as in-process errors.
  */
 import type { Socket } from 'node:net';
 import type { ErrorRecord } from '../errors/wire';
@@ -22,7 +24,36 @@ export type AgentRequest =
       readonly debug?: boolean;
     }
   | { readonly id: number; readonly t: 'counters'; readonly key: string }
-  | { readonly id: number; readonly t: 'ping' };
+  | { readonly id: number; readonly t: 'ping' }
+  | {
+      readonly id: number;
+      readonly t: 'hook';
+      /** `apply` or `destroy`. */
+      readonly action: string;
+      /**
+       * The hook's environment as far as the hook needs it: the spec (and key), the debug switch and the
+       * variables the spec names (credentials). Used for this hook only, never kept.
+       */
+      readonly env: Readonly<Record<string, string>>;
+    };
+
+/**
+ * What the agent reports while it runs a `hook`, before the reply `{ id, ok: true, exit }`: the hook's
+ * output, and each API call as it starts and ends, with what the hook prints if the agent goes away
+ * (`ifLost`, POSTs only: such a call may have run) or stops answering (`ifSilent`, after `ms`) meanwhile.
+ */
+export type HookEvent =
+  | { readonly id: number; readonly ev: 'start' }
+  | { readonly id: number; readonly ev: 'out' | 'err'; readonly text: string }
+  | {
+      readonly id: number;
+      readonly ev: 'call';
+      readonly n: number;
+      readonly ms: number;
+      readonly ifLost?: string;
+      readonly ifSilent: string;
+    }
+  | { readonly id: number; readonly ev: 'called'; readonly n: number };
 
 /** Replies of the agent. */
 export type AgentReply =
@@ -34,6 +65,8 @@ export type AgentReply =
       readonly log?: string[];
       readonly pid?: number;
       readonly protocol?: number;
+      /** The exit code of a `hook`. */
+      readonly exit?: number;
     }
   | {
       readonly id: number;
@@ -77,6 +110,6 @@ export function readLines(socket: Socket, onMessage: (msg: unknown) => void): vo
 }
 
 /** Sends one message. */
-export function send(socket: Socket, msg: AgentRequest | AgentReply): void {
+export function send(socket: Socket, msg: AgentRequest | AgentReply | HookEvent): void {
   if (!socket.destroyed) socket.write(`${JSON.stringify(msg)}\n`);
 }

@@ -1,0 +1,224 @@
+/**
+ * The thin hook path: what a hook process (`okta-aerial hook apply|destroy`, run by Terraform) does first.
+ * It loads next to nothing (node built-ins, the variable names, the package version and the wire format),
+ * sends its action, its spec and the environment variables the spec names to the running deploy agent,
+ * and prints what the agent streams back while it runs the hook's handler (src/hook/agent-hooks.ts). The
+ * output and exit code are those of the full path (src/cli/hook-command.ts).
+ *
+ * It takes the full path in its own process instead when the agent is off (OKTA_AERIAL_NO_AGENT=1), when
+ * no agent answers yet (the full path starts one), when the agent folder is not private (the full path
+ * warns), when the agent is stopping, or when the agent goes away or goes silent while no POST of this
+ * hook is in flight: every call before was a read or an idempotent PUT, and handlers read before they
+ * write, so running the hook again converges. If a POST may have run, it fails as a hook whose agent went
+ * away mid-POST does today (a retryable network error: the next deploy re-reads first).
+ */
+import { lstatSync, unlinkSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PACKAGE_VERSION } from '../client/version';
+import { readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
+import { ENV } from '../common/env';
+
+/** How long the agent may take to say anything while no call is in flight (session.ts OPEN_TIMEOUT_MS). */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
+/** The longest Unix socket path that works everywhere (paths.ts MAX_SOCKET_PATH_BYTES). */
+export const MAX_SOCKET_BYTES = 103;
+
+/**
+ * A hook command may move NODE_EXTRA_CA_CERTS aside into this variable, so that Node does not parse the CA
+ * bundle at the start of every hook process (the thin path does no TLS). Whatever needs TLS gets it back:
+ * the full path runs in a child process with NODE_EXTRA_CA_CERTS restored, and so does the agent it starts.
+ */
+export const CA_CERTS_ASIDE = ENV.caCertsAside;
+
+/** Where a hook sends its output. */
+export interface ThinOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const PROCESS_OUTPUT: ThinOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/**
+ * Entry point of `okta-aerial hook ...` (bin/okta-aerial.js): the thin path if it can be taken, else
+ * `full()` (the CLI), in a child process with NODE_EXTRA_CA_CERTS restored if it was moved aside.
+ */
+export function hookMain(
+  argv: readonly string[],
+  full: () => void,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const action = argv[1];
+  const thin = argv.length === 2 && (action === 'apply' || action === 'destroy') && env[ENV.noAgent] !== '1';
+  (thin ? runThinHook(action, env) : Promise.resolve(undefined)).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+      else if (env[CA_CERTS_ASIDE] && !env.NODE_EXTRA_CA_CERTS) withCaCerts(argv, env, env[CA_CERTS_ASIDE]);
+      else full();
+    },
+    () => full(),
+  );
+}
+
+/** Runs this hook again in a child process whose NODE_EXTRA_CA_CERTS is restored; exits as it exits. */
+function withCaCerts(argv: readonly string[], env: NodeJS.ProcessEnv, ca: string): void {
+  const childEnv: NodeJS.ProcessEnv = { ...env, NODE_EXTRA_CA_CERTS: ca };
+  delete childEnv[CA_CERTS_ASIDE];
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
+    stdio: 'inherit',
+    env: childEnv,
+  });
+  child.on('error', (e) => {
+    process.stderr.write(`okta-aerial: ${e.message}\n`);
+    process.exitCode = 1;
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) process.kill(process.pid, signal);
+    process.exitCode = code ?? 1;
+  });
+}
+
+/** The agent's socket as the agent names it (paths.ts), if its folder is private to this user. */
+function agentSocket(env: NodeJS.ProcessEnv): { path: string; ino: number } | undefined {
+  const dir = resolve(env[ENV.agentDir] || join(tmpdir(), `okta-aerial-${process.getuid?.() ?? 'user'}`));
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  const uid = process.getuid?.();
+  if (!st?.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0)
+    return undefined;
+  const path = join(dir, `agent-${PACKAGE_VERSION}.sock`);
+  if (Buffer.byteLength(path) > MAX_SOCKET_BYTES) return undefined;
+  const sock = lstatSync(path, { throwIfNoEntry: false });
+  return sock?.isSocket() ? { path, ino: sock.ino } : undefined;
+}
+
+/** The agent socket of this environment, for tests: the full path must find the same. */
+export function thinAgentSocket(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return agentSocket(env)?.path;
+}
+
+function dial(path: string): Promise<Socket | undefined> {
+  return new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.removeAllListeners('error');
+      done(s);
+    });
+    s.once('error', () => {
+      s.destroy();
+      done(undefined);
+    });
+  });
+}
+
+/** The names of the environment variables a spec names (the values of its `...Env` fields). */
+function namedVariables(raw: string | undefined, names: Set<string>): void {
+  if (!raw) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return; // the agent reports the bad spec as the full path would
+  }
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.endsWith('Env') && typeof x === 'string') names.add(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(value);
+}
+
+/** What the agent needs of the hook's environment: the spec, the debug switch, the variables the spec names. */
+export function hookEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = new Set<string>([ENV.spec, ENV.specKey, ENV.debug, ENV.endpointUrl]);
+  namedVariables(env[ENV.spec], names);
+  namedVariables(env[ENV.specKey], names);
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+/**
+ * Runs the hook through the agent: resolves to its exit code once the output is written, or to undefined
+ * when the hook must take the full path (nothing run, or nothing that may not run again).
+ */
+export async function runThinHook(
+  action: 'apply' | 'destroy',
+  env: NodeJS.ProcessEnv = process.env,
+  output: ThinOutput = PROCESS_OUTPUT,
+): Promise<number | undefined> {
+  const at = agentSocket(env);
+  if (!at) return undefined;
+  const socket = await dial(at.path);
+  if (!socket) return undefined;
+  return new Promise((done) => {
+    /** Calls the agent runs for this hook now: what to print if it goes away or goes silent meanwhile. */
+    const calls = new Map<number, { ifLost?: string; timer: NodeJS.Timeout }>();
+    let quiet: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (code: number | undefined, text?: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(quiet);
+      for (const c of calls.values()) clearTimeout(c.timer);
+      socket.destroy();
+      if (text) output.err(text);
+      done(code);
+    };
+    // No word from the agent while none of our calls runs: it is stopped or wedged. Free the socket name
+    // (only if it still names that agent's socket) so the full path starts a new agent, as session.ts does.
+    const wedged = (): void => {
+      try {
+        if (lstatSync(at.path).ino === at.ino) unlinkSync(at.path);
+      } catch {
+        // already replaced by another hook
+      }
+      finish(
+        undefined,
+        `okta-aerial: warning: the deploy agent at ${at.path} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s ` +
+          '(stopped or wedged); starting a new one\n',
+      );
+    };
+    const listen = (): void => {
+      clearTimeout(quiet);
+      if (calls.size === 0) quiet = setTimeout(wedged, ANSWER_TIMEOUT_MS);
+    };
+    readLines(socket, (msg) => {
+      const m = msg as HookEvent | AgentReply;
+      if (settled || m.id !== 1) return;
+      if ('ev' in m) {
+        if (m.ev === 'out') output.out(m.text);
+        else if (m.ev === 'err') output.err(m.text);
+        else if (m.ev === 'call')
+          calls.set(m.n, { ifLost: m.ifLost, timer: setTimeout(() => finish(1, m.ifSilent), m.ms) });
+        else if (m.ev === 'called') {
+          clearTimeout(calls.get(m.n)?.timer);
+          calls.delete(m.n);
+        }
+        listen();
+        return;
+      }
+      // Done; or not run at all (an agent that is stopping, or of a build without hooks): take the full path.
+      finish(m.ok ? (m.exit ?? 1) : undefined);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      const post = [...calls.values()].find((c) => c.ifLost !== undefined);
+      finish(post ? 1 : undefined, post?.ifLost);
+    });
+    listen();
+    send(socket, { id: 1, t: 'hook', action, env: hookEnvironment(env) });
+  });
+}
