@@ -97,7 +97,17 @@ export function hookCommand(scope: IConstruct, action: 'apply' | 'destroy', over
   return relativeHookCommand(stackDir, BIN_PATH, action);
 }
 
-/** `node '<launcher relative to stackDir>' hook <action>`; refuses paths a shell would not take literally. */
+/**
+ * Moves NODE_EXTRA_CA_CERTS aside for the hook process (into OKTA_AERIAL_NODE_EXTRA_CA_CERTS): Node parses
+ * the bundle at every start, most of a hook's CPU, and a hook that hands its work to the deploy agent does
+ * no TLS. The hook restores it for whatever does (its in-process fallback, the agent it starts).
+ */
+const CA_ASIDE = `NODE_EXTRA_CA_CERTS= ${ENV.caCertsAside}="$NODE_EXTRA_CA_CERTS"`;
+
+/**
+ * `node '<launcher relative to stackDir>' hook <action>` with the CA bundle moved aside; refuses paths a
+ * shell would not take literally.
+ */
 export function relativeHookCommand(stackDir: string, binPath: string, action: 'apply' | 'destroy'): string {
   const relative = path.relative(stackDir, binPath).split(path.sep).join('/');
   if (/['"\\$`%]/.test(relative)) {
@@ -106,7 +116,7 @@ export function relativeHookCommand(stackDir: string, binPath: string, action: '
         `install the package under a plain path, or set the '${HOOK_COMMAND_CONTEXT_KEY}' context (or hookCommand) to 'okta-aerial'`,
     );
   }
-  return `node '${relative}' hook ${action}`;
+  return `${CA_ASIDE} node '${relative}' hook ${action}`;
 }
 
 /** Everything a construct hands to {@link renderLifecycle}. */

@@ -53,7 +53,9 @@ describe('AerialOrg', () => {
     it('runs the destroy hook from the identity with the spec from self.output in the environment', () => {
       const exec = localExec(identity);
       expect(exec.when).toBe('destroy');
-      expect(exec.command).toMatch(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/);
+      expect(exec.command).toMatch(
+        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+      );
       expect(exec.environment).toEqual({ OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' });
     });
 
@@ -80,7 +82,9 @@ describe('AerialOrg', () => {
     it('runs the apply hook at create with the spec from self.input, never in the command', () => {
       const exec = localExec(config);
       expect(exec.when).toBeUndefined();
-      expect(exec.command).toMatch(/^node '[^']*bin\/okta-aerial\.js' hook apply$/);
+      expect(exec.command).toMatch(
+        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+      );
       expect(exec.command).not.toContain(ORG_ID);
       expect(exec.command).not.toContain(ACCOUNT_ID);
       expect(exec.environment).toEqual({
@@ -283,7 +287,9 @@ describe('AerialOrg', () => {
           {
             'local-exec': {
               when: 'destroy',
-              command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/),
+              command: expect.stringMatching(
+                /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+              ),
               environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
               quiet: true,
             },

@@ -179,16 +179,23 @@ describe('examples/multi-org', () => {
       const commands = [
         ...new Set(
           [
-            ...fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8').matchAll(/"command": "([^"]*)"/g),
-          ].map((m) => m[1]),
+            ...fs
+              .readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')
+              .matchAll(/"command": ("(?:[^"\\]|\\.)*")/g),
+          ].map((m) => JSON.parse(m[1]) as string),
         ),
       ]
         .filter((c) => c.includes(' hook '))
         .sort();
       expect(commands).toHaveLength(2);
-      const launcher = /^node '([^']+)' hook apply$/.exec(commands[0])?.[1] as string;
+      const launcher =
+        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '([^']+)' hook apply$/.exec(
+          commands[0],
+        )?.[1] as string;
       expect(path.resolve(stackDir, launcher)).toBe(BIN);
-      expect(commands[1]).toBe(`node '${launcher}' hook destroy`);
+      expect(commands[1]).toBe(
+        `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook destroy`,
+      );
     });
 
     it('writes no secret from the environment anywhere in cdktf.out', () => {

@@ -22,7 +22,10 @@ const BIN = path.resolve(__dirname, '../../bin/okta-aerial.js');
 
 /** The launcher path inside a `node '<path>' hook <action>` command. */
 function launcherOf(command: string): string {
-  const match = /^node '([^']+)' hook (apply|destroy)$/.exec(command);
+  const match =
+    /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '([^']+)' hook (apply|destroy)$/.exec(
+      command,
+    );
   if (!match) throw new Error(`unexpected command ${command}`);
   return match[1];
 }
@@ -38,8 +41,12 @@ describe('hook command', () => {
     expect(path.isAbsolute(launcher)).toBe(false);
     expect(path.resolve(stackDir, launcher)).toBe(BIN);
     expect(fs.existsSync(path.resolve(stackDir, launcher))).toBe(true);
-    expect(localExec(config).command).toBe(`node '${launcher}' hook apply`);
-    expect(localExec(identity).command).toBe(`node '${launcher}' hook destroy`);
+    expect(localExec(config).command).toBe(
+      `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook apply`,
+    );
+    expect(localExec(identity).command).toBe(
+      `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook destroy`,
+    );
   });
 
   it('resolves a relative outdir against the working directory, as cdktf does', () => {
@@ -82,6 +89,8 @@ describe('hook command', () => {
         '/repo/node_modules/cdktf-okta-aerial/bin/okta-aerial.js',
         'destroy',
       ),
-    ).toBe("node '../../../node_modules/cdktf-okta-aerial/bin/okta-aerial.js' hook destroy");
+    ).toBe(
+      'NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node \'../../../node_modules/cdktf-okta-aerial/bin/okta-aerial.js\' hook destroy',
+    );
   });
 });

@@ -56,7 +56,9 @@ describe('null_resource rendering', () => {
     it('gives the destroy hook the identity spec as a literal and the key from self.triggers', () => {
       const exec = localExec(orgLc.identity);
       expect(exec.when).toBe('destroy');
-      expect(exec.command).toMatch(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/);
+      expect(exec.command).toMatch(
+        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+      );
       expect(exec.environment.OKTA_AERIAL_SPEC_KEY).toBe('${jsonencode(self.triggers)}');
       expect(JSON.parse(exec.environment.OKTA_AERIAL_SPEC)).toEqual({
         v: 1,
@@ -101,7 +103,9 @@ describe('null_resource rendering', () => {
     it('gives the apply hook the whole spec through jsonencode, references resolved by Terraform', () => {
       const exec = localExec(prlLc.config);
       expect(exec.when).toBeUndefined();
-      expect(exec.command).toMatch(/^node '[^']*bin\/okta-aerial\.js' hook apply$/);
+      expect(exec.command).toMatch(
+        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+      );
       expect(exec.environment.OKTA_AERIAL_SPEC).toMatch(
         /^\$\{jsonencode\(\{"v" = 1, "kind" = "principal-rate-limit", /,
       );

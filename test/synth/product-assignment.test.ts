@@ -40,7 +40,9 @@ describe('ProductAssignment', () => {
       });
       expect(localExec(identity)).toEqual({
         when: 'destroy',
-        command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook destroy$/),
+        command: expect.stringMatching(
+          /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+        ),
         environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
         quiet: true, // Terraform does not echo the command; the hook prints its own result line
       });
@@ -54,7 +56,9 @@ describe('ProductAssignment', () => {
       expect(config.input.productIds).toEqual(['P000052', 'P000131']);
       expect(config.input.role).toBeUndefined();
       expect(localExec(config)).toEqual({
-        command: expect.stringMatching(/^node '[^']*bin\/okta-aerial\.js' hook apply$/),
+        command: expect.stringMatching(
+          /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+        ),
         environment: {
           OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
         },
