@@ -12,6 +12,7 @@ import { ENV } from '../contract';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError } from './output';
 import { parseHookSpec } from './hook-spec';
+import { openClaims } from './claims';
 
 const ACTIONS: readonly HookAction[] = ['apply', 'destroy'];
 
@@ -75,6 +76,11 @@ export async function runHook(
     (line) => output.out(`okta-aerial: ${what}: ${line}\n`),
     openClients?.(failureText),
   );
+  if (action === 'apply') {
+    // The stack folder Terraform runs the hook in (handed over by a thin hook when the agent runs it).
+    const claims = openClaims(env[ENV.hookDir] || process.cwd(), spec.path, what);
+    if (claims) ctx.claim = (remote, about) => claims.claim(remote, about);
+  }
   try {
     await handlers.runHandler(action, spec, ctx);
     return 0;

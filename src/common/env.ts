@@ -36,6 +36,11 @@ export const ENV = {
    * start of every hook process (the thin path does no TLS); what needs TLS gets it back (src/hook).
    */
   caCertsAside: 'OKTA_AERIAL_NODE_EXTRA_CA_CERTS',
+  /**
+   * The stack folder a hook runs in, as a thin hook hands it to the deploy agent (where deploy-time claims
+   * live); set by the hook, not by users.
+   */
+  hookDir: 'OKTA_AERIAL_HOOK_DIR',
   /** The emulator `okta-aerial emulator credentials` asks (default http://127.0.0.1:8787). */
   emulatorUrl: 'OKTA_AERIAL_EMULATOR_URL',
   /** The terraform binary `drift`, `plan` and `--repair` run (default: terraform on PATH). */

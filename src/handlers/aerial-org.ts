@@ -35,9 +35,24 @@ export async function applyAerialOrg(spec: AerialOrgSpec, ctx: HandlerContext): 
   const linkedNow = !org;
   if (!org) {
     if (spec.consent) await grantConsent(spec, ctx);
-    org = await client.linkOrg(spec.org);
-    ctx.log(`linked ${label} to account ${spec.account.accountId} as ${org.id} (${org.status})`);
+    try {
+      org = await client.linkOrg(spec.org);
+      ctx.log(`linked ${label} to account ${spec.account.accountId} as ${org.id} (${org.status})`);
+    } catch (err) {
+      // Linked since the read, by another deploy (or another construct naming it otherwise): carry on with
+      // it, so the claim below decides which of them manages it.
+      const meanwhile =
+        err instanceof OktaApiError && err.status === 400 ? await findLinkedOrg(client, spec.org) : undefined;
+      if (!meanwhile) throw err;
+      org = meanwhile;
+      ctx.log(`${label} was linked meanwhile by another deploy as ${org.id}`);
+    }
   }
+  // Whoever links the org claims it first; a second construct naming it another way stops here.
+  ctx.claim?.(
+    `aerial-org ${spec.account.accountId} ${org.id}`,
+    `org ${org.id} (${org.domain}) of account ${spec.account.accountId}`,
+  );
   if (org.status !== spec.status) {
     const before = org.status;
     org = await client.setOrgStatus(org.id, spec.status);

@@ -12,6 +12,12 @@ export interface HandlerContext {
   principalRateLimits(conn: OrgConnectionSpec): PrincipalRateLimitClient;
   /** Writes one concise line for the Terraform log. */
   log(line: string): void;
+  /**
+   * Claims the remote object this construct manages for this synthesized stack, before the handler writes
+   * to it; throws when another construct of the stack claimed it (one object named two ways). Absent where
+   * nothing can claim (a read, a hook run by hand).
+   */
+  claim?(remote: string, what: string): void;
 }
 
 /** Lifecycle actions a hook runs. */

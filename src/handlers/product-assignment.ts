@@ -51,6 +51,10 @@ export async function applyProductAssignment(
         `declare it with an AerialOrg and pass that AerialOrg as 'org' so it is linked first`,
     );
   }
+  ctx.claim?.(
+    `products ${spec.account.accountId} ${orgId}`,
+    `the products of org ${orgId} of account ${spec.account.accountId}`,
+  );
   const current = (await client.getEnabledProducts(orgId)).map((p) => p.id);
   // Unique: a list from another resource may repeat an id the synth-time normalization could not see.
   const desired = [...new Set(spec.productIds)];

@@ -147,6 +147,8 @@ export function hookEnvironment(env: NodeJS.ProcessEnv): Record<string, string> 
     const value = env[name];
     if (value !== undefined) picked[name] = value;
   }
+  // Where Terraform runs this hook (the stack folder), for the deploy-time claims the agent makes for it.
+  picked[ENV.hookDir] = process.cwd();
   return picked;
 }
 

@@ -244,6 +244,8 @@ describe('thin hook path', () => {
       OKTA_AERIAL_PRIVATE_KEY: 'key',
       OKTA_AERIAL_KEY_ID: 'kid',
       OKTA_AERIAL_DEBUG: '1',
+      // Where the hook runs: the stack folder, for the deploy-time claims the agent makes for it.
+      OKTA_AERIAL_HOOK_DIR: process.cwd(),
     });
   });
 
