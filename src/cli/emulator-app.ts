@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENV, isLoopbackHost } from '../common';
 import type { AerialConnectionSpec, OrgConnectionSpec, OrgRefSpec } from '../contract';
+import { envLabel } from '../emulator/credentials';
 import { DEMO_PRODUCTS } from '../emulator/demo-seed';
 import type { EmulatorSeed, SeedAccount, SeedOrg } from '../emulator/seed-schema';
 import { SCOPES } from '../okta-api';
@@ -95,22 +96,26 @@ export function seedFromApp(constructs: readonly StackConstruct[]): AppSeed {
     return acct;
   };
 
-  const linkable = (ref: OrgRefSpec, accountId: string, where: string): void => {
+  const linkable = (ref: OrgRefSpec, accountId: string, where: string, consent?: OrgConnectionSpec): void => {
     const orgId = 'orgId' in ref ? ref.orgId : undefined;
-    const domain = 'domain' in ref ? ref.domain : undefined;
+    // An org named by id whose own connection is given lives at that connection's domain.
+    const consentDomain = consent && known(consent.orgUrl) ? domainOf(consent.orgUrl) : undefined;
+    const domain = 'domain' in ref ? ref.domain : consentDomain;
     if ((orgId !== undefined && !known(orgId)) || (domain !== undefined && !known(domain))) {
       skipped.push(`${where}: its org comes from another resource`);
       return;
     }
     const d = domain?.toLowerCase() ?? `org-${(orgId as string).toLowerCase()}.okta.com`;
     const o =
-      [...orgs.values()].find((x) => (orgId ? x.id === orgId : x.domain === d)) ??
+      [...orgs.values()].find((x) => (orgId !== undefined && x.id === orgId) || x.domain === d) ??
       org(d, () => ({ id: orgId ?? `00o${idTail('org', d)}`, domain: d, cell: ref.cell ?? 'ok1' }));
-    // On the account's contract with its consent, not linked yet: the deploy links it, as in Okta.
+    if (orgId !== undefined) o.id = orgId;
+    // On the account's contract, not linked yet: the deploy links it, as in Okta. With consent, unless the
+    // stack grants it itself through the org's connection (which the deploy then exercises).
     if (ref.cell) o.cell = ref.cell;
     o.status ??= 'ACTIVE';
     o.contractAccountId ??= accountId;
-    o.consentAccountId ??= accountId;
+    if (!consent) o.consentAccountId ??= accountId;
     o.linkedAccountId ??= null;
     o.enabledProducts ??= [];
   };
@@ -155,7 +160,9 @@ export function seedFromApp(constructs: readonly StackConstruct[]): AppSeed {
     }
     const acct = account(spec.account, where);
     if (!acct) continue;
-    linkable(spec.org, acct.id, where);
+    const consent = spec.kind === 'aerial-org' ? spec.consent : undefined;
+    if (consent) managed(consent, where);
+    linkable(spec.org, acct.id, where, consent);
     if (spec.kind === 'product-assignment')
       for (const p of spec.productIds) if (known(p)) acct.products.add(p);
   }
@@ -191,24 +198,25 @@ export function credentialsForApp(
   };
   const key = emulator[ENV.aerialPrivateKey];
   const kid = emulator[ENV.aerialKeyId];
-  for (const { spec } of constructs) {
-    if (spec.kind !== 'principal-rate-limit') {
-      set(spec.account.privateKeyEnv, key, `key of account ${spec.account.accountId}`);
-      set(spec.account.keyIdEnv, kid, `key id of account ${spec.account.accountId}`);
-      continue;
-    }
-    const { auth, orgUrl } = spec.org;
-    if (!known(orgUrl)) continue;
+  const orgConnection = (conn: OrgConnectionSpec): void => {
+    const { auth, orgUrl } = conn;
+    if (!known(orgUrl)) return;
     if (auth.type === 'ssws') {
-      const label = domainOf(orgUrl)
-        .split('.')[0]
-        .toUpperCase()
-        .replace(/[^A-Z0-9]/g, '_');
+      const label = envLabel(domainOf(orgUrl).split('.')[0]);
       set(auth.tokenEnv, emulator[`${ENV.orgApiToken}_${label}`], `API token of ${orgUrl}`);
     } else {
       set(auth.privateKeyEnv, key, `key of ${orgUrl}`);
       set(auth.keyIdEnv, kid, `key id of ${orgUrl}`);
     }
+  };
+  for (const { spec } of constructs) {
+    if (spec.kind === 'principal-rate-limit') {
+      orgConnection(spec.org);
+      continue;
+    }
+    set(spec.account.privateKeyEnv, key, `key of account ${spec.account.accountId}`);
+    set(spec.account.keyIdEnv, kid, `key id of account ${spec.account.accountId}`);
+    if (spec.kind === 'aerial-org' && spec.consent) orgConnection(spec.consent);
   }
   return { env, conflicts };
 }

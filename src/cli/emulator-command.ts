@@ -2,6 +2,7 @@
  * `okta-aerial emulator`: runs the local Okta emulator in the foreground, and
  * `okta-aerial emulator credentials`: prints the environment variables that point a stack at it.
  */
+import { existsSync } from 'node:fs';
 import { ENV } from '../common';
 import { CliUsageError, numberOption, parseOptions } from './output';
 
@@ -90,6 +91,11 @@ export async function run(argv: string[]): Promise<number | void> {
   if (flags.app !== undefined && flags.seed !== undefined)
     throw new CliUsageError('--app and --seed both name a seed; pass one of them');
   const seed = flags.app !== undefined ? await appSeed(flags.app, flags.quiet) : flags.seed;
+  if (flags.app !== undefined && flags.state !== undefined && existsSync(flags.state))
+    process.stderr.write(
+      `okta-aerial emulator: ${flags.state} exists, so the emulator starts from it and --app seeds nothing new; ` +
+        'delete it (or pass another --state) to seed from the app again\n',
+    );
   // Loaded lazily so `--help` and `credentials` stay fast.
   const { startEmulator } = await import('../emulator');
   const { normalizeFaults } = await import('../emulator/faults');
@@ -154,10 +160,15 @@ async function credentials(argv: string[]): Promise<number> {
   const url = `${base}/__admin/credentials${flags.json || flags.app ? '' : '?format=env'}`;
   // An emulator started in the background a moment ago may not listen yet: wait a little for it.
   let res: Response | undefined;
+  let waiting = false;
   for (const until = Date.now() + CREDENTIALS_WAIT_MS; !res;) {
     try {
       res = await fetch(url);
     } catch (e) {
+      if (!waiting) {
+        waiting = true;
+        process.stderr.write(`okta-aerial: waiting for the emulator at ${base} to start\n`);
+      }
       if (Date.now() >= until)
         throw new Error(
           `cannot reach the emulator at ${base} (${(e as Error).message}; waited ${CREDENTIALS_WAIT_MS / 1000} s); ` +

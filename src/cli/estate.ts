@@ -154,8 +154,8 @@ async function apiTokenNames(
     for await (const t of clients.principalRateLimits(conn).listApiTokens())
       if (wanted.has(t.id) && t.name) names.set(t.id, t.name);
   } catch (err) {
-    // Not allowed to read tokens (no super admin token, scope not granted) or the API failed: no names.
-    if (!(err instanceof OktaApiError)) throw err;
+    // Not allowed to read tokens (no super admin token, scope not granted, no such API): no names.
+    if (!(err instanceof OktaApiError) || ![400, 401, 403, 404].includes(err.status ?? 0)) throw err;
   }
   return names;
 }

@@ -109,7 +109,11 @@ async function lookup(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     for (const s of skipped) process.stdout.write(`${s}; not looked up\n`);
     if (changed > 0) {
-      await writeFileAtomic(contextFile, `${JSON.stringify({ ...config, context }, null, 2)}\n`);
+      // Through a symlink to its target, keeping the file's permissions.
+      const target = fs.realpathSync(contextFile);
+      await writeFileAtomic(target, `${JSON.stringify({ ...config, context }, null, 2)}\n`, {
+        mode: fs.statSync(target).mode & 0o777,
+      });
     }
     process.stdout.write(
       changed > 0

@@ -26,9 +26,12 @@ export async function writeFileAtomic(
   try {
     await fh.writeFile(text, 'utf8');
     await fh.sync();
-  } finally {
+  } catch (err) {
     await fh.close();
+    await fsp.rm(tmp, { force: true }); // e.g. ENOSPC: leave no temp file behind
+    throw err;
   }
+  await fh.close();
   try {
     if (options.exclusive) await fsp.link(tmp, path);
     else await fsp.rename(tmp, path);

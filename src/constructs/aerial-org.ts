@@ -137,9 +137,12 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
     };
     const consentUrl = props.consentFrom?.orgUrl;
     const domain = (this.orgRef as { domain?: string }).domain;
-    if (consentUrl && domain && !isUnresolved(consentUrl) && !isUnresolved(domain)) {
-      const host = new URL(consentUrl).hostname.toLowerCase();
-      const sub = /^\/orgs\/([^/]+)/.exec(new URL(consentUrl).pathname)?.[1];
+    const url =
+      consentUrl && !isUnresolved(consentUrl) && URL.canParse(consentUrl) ? new URL(consentUrl) : undefined;
+    // (An org URL that does not parse is reported by the OktaOrg itself.)
+    if (url && domain && !isUnresolved(domain)) {
+      const host = url.hostname.toLowerCase();
+      const sub = /^\/orgs\/([^/]+)/.exec(url.pathname)?.[1];
       if (host !== domain && sub?.toLowerCase() !== domain.split('.')[0]) {
         reportProblem(
           this,

@@ -1,8 +1,9 @@
 /**
  * Problems a construct finds in its props are reported at synth, together with every other construct's
- * (aws-cdk's `node.addValidation`): five invalid constructs take one synth to find, not five. cdktf runs the
- * validations when the app synthesizes and lists each as `[construct path] message`; the hook checks the
- * spec again at deploy, so an app synthesized with `skipValidation` still cannot deploy a bad spec.
+ * (aws-cdk's `node.addValidation`): five invalid constructs of a stack take one synth to find, not five.
+ * cdktf runs the validations when it synthesizes a stack and lists each as `[construct path] message` (it
+ * stops at the first stack with problems); the hook checks the spec again at deploy, so an app synthesized
+ * with `skipValidation` still cannot deploy a bad spec.
  */
 import type { IConstruct } from 'constructs';
 

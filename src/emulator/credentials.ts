@@ -5,9 +5,14 @@ import type { EmulatorCore } from './core';
 import { DEMO } from './demo-seed';
 import type { AccountState, OrgState } from './state';
 
-/** Env label of an org: subdomain upper-cased, '-' → '_' (acme-prod → ACME_PROD). */
+/** Env label of a subdomain: upper-cased, '-' → '_' (acme-prod → ACME_PROD). */
+export function envLabel(subdomain: string): string {
+  return subdomain.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** Env label of an org (see {@link envLabel}). */
 export function orgLabel(org: OrgState): string {
-  return org.subdomain.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return envLabel(org.subdomain);
 }
 
 /**

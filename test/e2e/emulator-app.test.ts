@@ -18,6 +18,7 @@ import { E2eProject } from './harness';
 
 const ACCOUNT = '0227acmeaerialaccount000001';
 const PROD_ID = '00oAcmeProdOrg000001';
+const NEW_ID = '00oAcmeNewOrg0000001';
 
 function build(stack: TerraformStack): void {
   const account = new AerialAccount(stack, 'Account', {
@@ -44,6 +45,15 @@ function build(stack: TerraformStack): void {
     principalId: '00TAcmeCiToken000001',
     principalType: 'SSWS_TOKEN',
     defaultPercentage: 40,
+  });
+  // A new org that has not consented yet: the deploy grants consent through its own connection.
+  new AerialOrg(stack, 'New', {
+    account,
+    orgId: NEW_ID,
+    consentFrom: new OktaOrg(stack, 'NewApi', {
+      orgUrl: 'https://acme-new.okta.com',
+      apiTokenEnv: 'ACME_NEW_TOKEN',
+    }),
   });
   const devApi = new OktaOrg(stack, 'DevApi', {
     orgUrl: 'https://acme-dev.okta.com',
@@ -91,6 +101,7 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
         'ACME_AERIAL_KEY',
         'ACME_DEV_KEY',
         'ACME_EU_TOKEN',
+        'ACME_NEW_TOKEN',
         'OKTA_AERIAL_ENDPOINT_URL',
         'OKTA_AERIAL_KEY_ID',
         'OKTA_ORG_KEY_ID',
@@ -102,6 +113,8 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
     const deployed = await project.apply(env);
     if (deployed.code !== 0) throw new Error(deployed.output);
     expect(deployed.output).toContain(`aerial-org 'okta/Prod': linked org ${PROD_ID}`);
+    expect(deployed.output).toContain(`granted Aerial consent to account ${ACCOUNT}`);
+    expect(deployed.output).toContain(`aerial-org 'okta/New': linked org ${NEW_ID}`);
     const state = (await (await fetch(`${emu.url}/__admin/state`)).json()) as {
       orgs: Array<{
         id: string;
@@ -117,6 +130,8 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
       }>;
     };
     const byDomain = Object.fromEntries(state.orgs.map((o) => [o.domain, o]));
+    // The consent org and the org linked by id are one org, at the connection's domain.
+    expect(byDomain['acme-new.okta.com']).toMatchObject({ id: NEW_ID, linkedAccountId: ACCOUNT });
     expect(state.orgs.find((o) => o.id === PROD_ID)).toMatchObject({
       linkedAccountId: ACCOUNT,
       status: 'ACTIVE',

@@ -109,7 +109,12 @@ describe.each(LINES)('in an app made by `$cdk init`', ({ cdk, node, cli }) => {
 
   beforeAll(async () => {
     const bin = await nodeBinDir(node);
-    env = { ...baseEnv(), PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    // Agents started by the deploys exit soon after (they would otherwise idle for a minute).
+    env = {
+      ...baseEnv(),
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      OKTA_AERIAL_AGENT_IDLE_MS: '2000',
+    };
     delete env.OKTA_AERIAL_NO_AGENT;
     fs.mkdirSync(app());
     env.OKTA_AERIAL_AGENT_DIR = path.join(root, `${cdk}-agent`);
@@ -117,8 +122,14 @@ describe.each(LINES)('in an app made by `$cdk init`', ({ cdk, node, cli }) => {
     await cdkCli(INIT_FLAGS);
   });
 
-  afterAll(() => {
-    if (emulator?.exitCode === null) emulator.kill('SIGTERM');
+  afterAll(async () => {
+    // npx does not pass a signal on to the emulator it runs: stop the whole process group, and wait (the
+    // emulator saves its state on SIGTERM) before the folder goes.
+    if (emulator && emulator.exitCode === null && emulator.signalCode === null)
+      await new Promise<void>((resolve) => {
+        emulator!.once('exit', () => resolve());
+        process.kill(-emulator!.pid!, 'SIGTERM');
+      });
   });
 
   it(`installs on Node ${node} with no override and one copy of the CDK and of constructs`, async () => {
@@ -148,6 +159,7 @@ describe.each(LINES)('in an app made by `$cdk init`', ({ cdk, node, cli }) => {
         cwd: app(),
         env,
         stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
       },
     );
     const url = await new Promise<string>((resolve, reject) => {

@@ -102,3 +102,14 @@ describe('AdaptiveLimiter on a shared account', () => {
     expect(limiter.window).toBeLessThan(8);
   });
 });
+
+describe('AdaptiveLimiter after the others have gone', () => {
+  it('grows at full speed again after 500 successes without a concurrency 429', async () => {
+    const limiter = new AdaptiveLimiter(10);
+    (await limiter.acquire())('throttled');
+    for (let i = 0; i < 499; i++) (await limiter.acquire())('success'); // nobody waits: no growth
+    expect(limiter.window).toBe(7.5);
+    (await limiter.acquire())('success');
+    expect(limiter.window).toBeCloseTo(7.5 + 1 / 7.5, 10);
+  });
+});

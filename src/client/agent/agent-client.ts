@@ -21,7 +21,7 @@ export type { AgentSession } from './session';
  * gone; a live one can be slow to start on a loaded machine (dozens of hooks starting at once on 2 cores),
  * and falling back then would cost every hook its own token and its own cap.
  */
-const START_WAIT_MS = 30_000;
+const START_WAIT_MS = 15_000;
 /** A start marker without a process id older than this is stale (its starter died before writing it). */
 const SPAWN_LOCK_STALE_MS = 3_000;
 /** Environment passed to the agent: never the hook's secrets, only what reaching the API needs. */

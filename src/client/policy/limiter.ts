@@ -6,8 +6,9 @@
  *
  * Once the account has answered a concurrency 429, other clients are sharing it (several machines, each
  * with its own agent): the window then grows ten times slower, and only while it is full (requests wait
- * for a slot), as TCP's congestion window does after a loss. Measured with three machines saturating one
- * account (bench/contention.js): 429s fell from about 20% of requests to a few percent, at the same speed.
+ * for a slot), as TCP's congestion window does after a loss, until 500 successes in a row without one.
+ * Measured with three machines saturating one account (bench/contention.js): 429s fell from about 20% of
+ * requests to a few percent, at the same speed.
  */
 
 /** Fraction kept when the window shrinks. */
@@ -20,6 +21,9 @@ export function shrinkWindow(window: number): number {
 
 /** Growth per success once the account has been found shared (a concurrency 429 was seen). */
 export const CONTENDED_GROWTH = 0.1;
+
+/** Successes without a concurrency 429 after which the account counts as no longer shared. */
+export const UNCONTENDED_AFTER = 500;
 
 /** The window after a success: +rate/window, i.e. about +rate per window of successes, capped. */
 export function growWindow(window: number, cap: number, rate = 1): number {
@@ -45,6 +49,10 @@ export class AdaptiveLimiter {
   /** Incremented on every shrink; a 429 of a request started before the last shrink does not shrink again. */
   private epoch = 0;
   private readonly waiting: Array<() => void> = [];
+  /** The account answered a concurrency 429 recently: other clients share it. */
+  private contended = false;
+  /** Successes since the last concurrency 429. */
+  private sinceThrottle = 0;
   private limit: number;
 
   constructor(cap: number) {
@@ -104,8 +112,13 @@ export class AdaptiveLimiter {
           this.win = shrinkWindow(this.win);
           this.epoch++;
         }
+        this.contended = true;
+        this.sinceThrottle = 0;
       } else if (outcome === 'success') {
-        if (this.epoch === 0) this.win = growWindow(this.win, this.cap);
+        this.sinceThrottle++;
+        // Shared until a long run of successes without a concurrency 429 says the others have gone.
+        if (this.sinceThrottle >= UNCONTENDED_AFTER) this.contended = false;
+        if (!this.contended) this.win = growWindow(this.win, this.cap);
         // Shared account: grow slowly, and only when the window was what held requests back.
         else if (this.waiting.length > 0) this.win = growWindow(this.win, this.cap, CONTENDED_GROWTH);
       }
