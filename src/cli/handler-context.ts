@@ -5,6 +5,7 @@
 import type { HandlerContext } from '../handlers/context';
 import type { AerialConnectionSpec, OrgConnectionSpec } from '../contract';
 import type { ClientOpeners } from '../client/open';
+import type { ClientOptions } from '../client/types';
 
 /**
  * A HandlerContext whose action lines go to `log`. Its clients are opened by `openers` (the deploy agent
@@ -14,10 +15,11 @@ export function openHandlerContext(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
   openers?: ClientOpeners,
+  onResponse?: ClientOptions['onResponse'],
 ): HandlerContext {
   // Loaded here, not at the top, so a usage or spec error never pays for the client.
   const handlers = require('../handlers') as typeof import('../handlers');
-  const open = openers ?? processClients();
+  const open = openers ?? processClients(onResponse);
   return {
     aerial: memoByValue((conn: AerialConnectionSpec) =>
       open.aerial(handlers.resolveAerialConnection(conn, env)),
@@ -30,9 +32,9 @@ export function openHandlerContext(
 }
 
 /** This process's clients (through the deploy agent unless it is off), logging to stderr. */
-function processClients(): ClientOpeners {
+function processClients(onResponse?: ClientOptions['onResponse']): ClientOpeners {
   const client = require('../client') as typeof import('../client');
-  const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`) };
+  const clientOptions = { log: (line: string) => process.stderr.write(`okta-aerial: ${line}\n`), onResponse };
   return {
     aerial: (conn) => client.openAerialClient(conn, clientOptions),
     principalRateLimits: (conn) => client.openPrincipalRateLimitClient(conn, clientOptions),

@@ -8,6 +8,7 @@
  */
 import type { HookAction } from '../handlers/context';
 import type { ClientOpeners } from '../client/open';
+import type { ApiResponse } from '../client/types';
 import { ENV } from '../contract';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError } from './output';
@@ -64,17 +65,23 @@ export async function runHook(
   action: HookAction,
   env: NodeJS.ProcessEnv,
   output: HookOutput,
-  openClients?: (failureText: (err: unknown) => string) => ClientOpeners,
+  openClients?: (
+    failureText: (err: unknown) => string,
+    onResponse: (res: ApiResponse) => void,
+  ) => ClientOpeners,
 ): Promise<number> {
   const spec = parseHookSpec(env[ENV.spec], env[ENV.specKey]);
   const handlers = require('../handlers') as typeof import('../handlers');
   const what = handlers.describeResource(spec);
   const failureText = (err: unknown): string =>
     `okta-aerial: ${action} failed for ${what}: ${describeFailure(err)}\n`;
+  const retries = new RetryTally();
+  const onResponse = (res: ApiResponse): void => retries.add(res);
   const ctx = openHandlerContext(
     env,
     (line) => output.out(`okta-aerial: ${what}: ${line}\n`),
-    openClients?.(failureText),
+    openClients?.(failureText, onResponse),
+    onResponse,
   );
   if (action === 'apply') {
     // The stack folder Terraform runs the hook in (handed over by a thin hook when the agent runs it).
@@ -83,12 +90,49 @@ export async function runHook(
   }
   try {
     await handlers.runHandler(action, spec, ctx);
+    const summary = retries.summary();
+    if (summary) output.out(`okta-aerial: ${what}: ${summary}\n`);
     return 0;
   } catch (err) {
     output.err(failureText(err));
     return 1;
   } finally {
     if (!openClients) await closeHandlerContexts();
+  }
+}
+
+/** What kinds of failed attempt a hook's retries were for, in the words of the summary line. */
+const KIND_WORDS: Record<string, string> = {
+  concurrency: '429',
+  rate: '429 (rate limit)',
+  server: '5xx',
+  network: 'reset',
+  timeout: 'timeout',
+  auth: '401',
+  'dpop-nonce': 'DPoP nonce',
+  client: '4xx',
+};
+
+/** Sums up the retries of a hook's successful calls: `after 3 retries: 2x429, 1x5xx, 4.2 s`. */
+export class RetryTally {
+  private retries = 0;
+  private ms = 0;
+  private readonly kinds = new Map<string, number>();
+
+  add(res: ApiResponse): void {
+    if (res.retries === 0) return;
+    this.retries += res.retries;
+    this.ms += res.elapsedMs ?? 0;
+    for (const [kind, n] of Object.entries(res.retryKinds ?? {}))
+      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + (n ?? 0));
+  }
+
+  /** The line, or undefined when no call was retried. */
+  summary(): string | undefined {
+    if (this.retries === 0) return undefined;
+    const kinds = [...this.kinds].filter(([, n]) => n > 0).map(([k, n]) => `${n}x${KIND_WORDS[k] ?? k}`);
+    const parts = [...kinds, ...(this.ms > 0 ? [`${(this.ms / 1000).toFixed(1)} s`] : [])];
+    return `after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
   }
 }
 

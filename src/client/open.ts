@@ -113,10 +113,13 @@ export interface ClientOpeners {
  * the hooks of thin hook processes this way, on its own shared stack. Connections are checked as
  * {@link openAerialClient} checks them.
  */
-export function clientOpeners(executorFor: (ref: ConnectionRef) => Executor): ClientOpeners {
+export function clientOpeners(
+  executorFor: (ref: ConnectionRef) => Executor,
+  onResponse?: ClientOptions['onResponse'],
+): ClientOpeners {
   const open = (ref: ConnectionRef): [Executor, number] => {
     checkConnection(ref);
-    return [executorFor(ref), ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS];
+    return [observed(executorFor(ref), onResponse), ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS];
   };
   return {
     aerial: (conn) => new AerialClient(conn.accountId, ...open({ kind: 'aerial', conn })),
@@ -127,7 +130,26 @@ export function clientOpeners(executorFor: (ref: ConnectionRef) => Executor): Cl
 /** A checked connection's executor (chosen at the first call) and its operations' deadline. */
 function executorOf(ref: ConnectionRef, options: ClientOptions): [Executor, number] {
   checkConnection(ref);
-  return [new SelectingExecutor(ref, options), ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS];
+  return [
+    observed(new SelectingExecutor(ref, options), options.onResponse),
+    ref.conn.deadlineMs ?? DEFAULT_DEADLINE_MS,
+  ];
+}
+
+/** An executor whose successful responses are also shown to `onResponse`. */
+function observed(executor: Executor, onResponse: ClientOptions['onResponse']): Executor {
+  if (!onResponse) return executor;
+  return {
+    execute: async (req) => {
+      const res = await executor.execute(req);
+      onResponse(res);
+      return res;
+    },
+    sharedCounters: () => executor.sharedCounters(),
+    get counters() {
+      return executor.counters;
+    },
+  };
 }
 
 /** Closes the agent connection and keep-alive sockets so a hook process can exit promptly. */

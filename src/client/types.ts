@@ -3,7 +3,7 @@
  * counters, and the small request/response records that travel between the API classes and an executor
  * (in-process HTTP stack or the deploy agent). This file must stay free of axios and jose imports.
  */
-import type { RetryPolicy } from './policy/retry-policy';
+import type { FailureKind, RetryPolicy } from './policy/retry-policy';
 
 /** A resolved connection to one Aerial account in one environment; holds secret values, never logged. */
 export interface AerialConnection {
@@ -67,6 +67,8 @@ export interface ClientOptions {
   readonly random?: () => number;
   /** Overrides of the retry policy. @default DEFAULT_RETRY_POLICY */
   readonly retry?: Partial<RetryPolicy>;
+  /** Sees every successful operation's response (e.g. to sum up a hook's retries). */
+  readonly onResponse?: (res: ApiResponse) => void;
 }
 
 /** Counters of one client, for logs, tests and benchmarks. */
@@ -141,6 +143,10 @@ export interface ApiResponse {
   readonly attempts: number;
   readonly retries: number;
   readonly throttled: number;
+  /** What the retries were for (a concurrency 429, a 5xx, a reset, ...), when known. */
+  readonly retryKinds?: Readonly<Partial<Record<FailureKind, number>>>;
+  /** How long the operation took, retries and waits included. */
+  readonly elapsedMs?: number;
 }
 
 /** Runs ApiRequests for one connection: the in-process HTTP stack or the deploy agent. */

@@ -18,21 +18,23 @@ export const agentHookRunner: HookRunner = async (host: HookHost) => {
     return 2;
   }
   try {
-    return await runHook(host.action, { ...host.env }, host, (failureText) =>
-      clientOpeners((ref) =>
-        host.executor(ref, (req) => ({
-          // What the hook process would print had it sent this call to the agent itself (agent-executor.ts).
-          ifSilent: failureText(
-            silentCallError(
-              req.operation,
-              `the deploy agent did not answer within ${silenceLimitMs(req)} ms`,
+    return await runHook(host.action, { ...host.env }, host, (failureText, onResponse) =>
+      clientOpeners(
+        (ref) =>
+          host.executor(ref, (req) => ({
+            // What the hook process would print had it sent this call to the agent itself (agent-executor.ts).
+            ifSilent: failureText(
+              silentCallError(
+                req.operation,
+                `the deploy agent did not answer within ${silenceLimitMs(req)} ms`,
+              ),
             ),
-          ),
-          ifLost:
-            req.method === 'POST'
-              ? failureText(lostCallError(ref, req.operation, 'the deploy agent closed the connection'))
-              : undefined,
-        })),
+            ifLost:
+              req.method === 'POST'
+                ? failureText(lostCallError(ref, req.operation, 'the deploy agent closed the connection'))
+                : undefined,
+          })),
+        onResponse,
       ),
     );
   } catch (err) {

@@ -159,6 +159,8 @@ export class HttpExecutor implements Executor {
       attempts: op.attempts,
       retries: op.retries,
       throttled: op.throttled,
+      retryKinds: { ...op.kinds },
+      elapsedMs: op.elapsed(),
     };
   }
 

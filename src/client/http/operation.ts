@@ -105,6 +105,13 @@ export class Operation {
   absorb(read: Operation): void {
     this.retries += read.retries;
     this.throttled += read.throttled;
+    for (const [kind, n] of Object.entries(read.kinds) as [FailureKind, number][])
+      this.kinds[kind] = (this.kinds[kind] ?? 0) + n;
+  }
+
+  /** Time since the operation started. */
+  elapsed(): number {
+    return this.spec.now() - this.started;
   }
 
   /** The attempt waited for a slot until the deadline passed: nothing was sent. */
