@@ -13,11 +13,10 @@
  * away mid-POST does today (a retryable network error: the next deploy re-reads first).
  */
 import { lstatSync, unlinkSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_VERSION } from '../client/version';
-import { readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
+import { dial, readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
 import { ENV } from '../common/env';
 
 /** How long the agent may take to say anything while no call is in flight (session.ts OPEN_TIMEOUT_MS). */
@@ -100,20 +99,6 @@ function agentSocket(env: NodeJS.ProcessEnv): { path: string; ino: number } | un
 /** The agent socket of this environment, for tests: the full path must find the same. */
 export function thinAgentSocket(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return agentSocket(env)?.path;
-}
-
-function dial(path: string): Promise<Socket | undefined> {
-  return new Promise((done) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.removeAllListeners('error');
-      done(s);
-    });
-    s.once('error', () => {
-      s.destroy();
-      done(undefined);
-    });
-  });
 }
 
 /** The names of the environment variables a spec names (the values of its `...Env` fields). */

@@ -6,9 +6,25 @@
  * travel as {@link ErrorRecord}s and are rebuilt by the same factory on the hook side, so they read the same
  * as in-process errors.
  */
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { ErrorRecord } from '../errors/wire';
 import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
+
+/**
+ * Connects to the socket at `path` (here, beside the protocol, so a thin hook dials with no other module): the connected socket, or undefined when nobody answers there. */
+export function dial(path: string): Promise<Socket | undefined> {
+  return new Promise((done) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.removeAllListeners('error');
+      done(s);
+    });
+    s.once('error', () => {
+      s.destroy();
+      done(undefined);
+    });
+  });
+}
 
 /** Bumped on any incompatible change; a hook and an agent of different protocols do not talk. */
 export const PROTOCOL = 3;

@@ -3,26 +3,14 @@
  * listening, and claiming the shared socket name so that exactly one agent serves it.
  */
 import { linkSync, lstatSync, unlinkSync } from 'node:fs';
-import { connect, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { AgentError } from '../errors/agent-error';
+import { dial } from './protocol';
+
+export { dial };
 
 /** Another agent already serves this socket. */
 export class AgentAlreadyRunningError extends Error {}
-
-/** Connects to the socket at `path`: the connected socket, or undefined when nobody answers there. */
-export function dial(path: string): Promise<Socket | undefined> {
-  return new Promise((done) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.removeAllListeners('error');
-      done(s);
-    });
-    s.once('error', () => {
-      s.destroy();
-      done(undefined);
-    });
-  });
-}
 
 /** True when an agent answers on `path`. */
 export async function answers(path: string): Promise<boolean> {
