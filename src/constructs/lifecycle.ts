@@ -2,7 +2,8 @@
  * The lifecycle rendering every construct shares (design.md, "Lifecycle on Terraform"): an identity
  * resource keyed on the natural key that carries the destroy-time hook, and a config resource keyed on the
  * key and the desired state that carries the create-time hook. Rendered as terraform_data (default) or
- * null_resource.
+ * null_resource. Longer than 300 lines on purpose: the skeleton, the two renderings' adapters and the
+ * `removed` blocks of retired constructs are one design, best read in one place.
  */
 import * as path from 'node:path';
 import type * as NullProviderModule from '@cdktf/provider-null/lib/provider';

@@ -3,6 +3,8 @@
  * the machine. It keeps one in-process stack per connection (credential hash included) and one limiter per
  * environment and account, so the concurrency cap, the token and the keep-alive connections are shared by
  * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
+ * Longer than 300 lines on purpose: its lifecycle (listen, claim the shared name, idle exit, replacement)
+ * and its message handling share the state of one running agent, which splitting would pass around.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
