@@ -52,21 +52,27 @@ export function openClaims(stackDir: string, constructPath: string, subject: str
     claim(remote: string, what: string): void {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const file = path.join(dir, `${createHash('sha256').update(remote).digest('hex').slice(0, 32)}.json`);
-      const text = JSON.stringify(mine);
+      // Written whole to a temp file first, then linked (exclusive) or renamed into place: a claim is never
+      // seen half-written, which a hook racing this one would take for a stale claim and replace.
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(mine), { mode: 0o600 });
+      let theirs: Claim | undefined;
       try {
-        fs.writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      let theirs = read(file);
-      if (theirs?.synth !== mine.synth) {
-        // Left by another synth: replace it atomically, then read back, so of two hooks replacing it at once
-        // exactly one keeps the claim and the other sees the alias.
-        const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        fs.writeFileSync(tmp, text, { mode: 0o600 });
-        fs.renameSync(tmp, file);
+        try {
+          fs.linkSync(tmp, file);
+          return;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
         theirs = read(file);
+        if (theirs?.synth !== mine.synth) {
+          // Left by another synth: replace it, then read back, so of two hooks replacing it at once exactly
+          // one keeps the claim and the other sees the alias.
+          fs.renameSync(tmp, file);
+          theirs = read(file);
+        }
+      } finally {
+        fs.rmSync(tmp, { force: true });
       }
       if (!theirs || theirs.synth !== mine.synth || theirs.path === mine.path) return;
       throw new AliasError(
