@@ -4,9 +4,9 @@
  * before it writes, instead of fighting the first; a re-run says the same (it does not depend on order).
  */
 import { TerraformVariable, type TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
+import { AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
 import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, startTestEmulator } from './fixtures';
+import { ORGS, PRINCIPALS, limitOf, remoteOrgs, startTestEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -36,12 +36,7 @@ const ALIAS =
 describe('aliases only the deploy can see', () => {
   it('an org by id and the same org by domain: the second hook fails naming both, and changes nothing', async () => {
     const p = project('orgalias', (stack) => {
-      const account = new AerialAccount(stack, 'Account', {
-        accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-        baseUrl: creds.OKTA_AERIAL_BASE_URL,
-        tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-        clientId: creds.OKTA_AERIAL_CLIENT_ID,
-      });
+      const account = emulatorAccount(stack, creds);
       new AerialOrg(stack, 'ById', { account, orgId: ORGS.prod, status: 'ACTIVE' });
       new AerialOrg(stack, 'ByDomain', {
         account,

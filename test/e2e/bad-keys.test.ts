@@ -5,9 +5,9 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg } from '../../src/constructs';
+import { AerialOrg } from '../../src/constructs';
 import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, startTestEmulator } from './fixtures';
+import { ORGS, startTestEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -19,12 +19,7 @@ beforeAll(async () => {
   creds = emu.credentials();
   project = new E2eProject('badkey');
   project.synth((stack: TerraformStack) => {
-    const account = new AerialAccount(stack, 'Account', {
-      accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-      baseUrl: creds.OKTA_AERIAL_BASE_URL,
-      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-      clientId: creds.OKTA_AERIAL_CLIENT_ID,
-    });
+    const account = emulatorAccount(stack, creds);
     new AerialOrg(stack, 'Prod', { account, orgId: ORGS.prod });
   });
   await project.init(creds);

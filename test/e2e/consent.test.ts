@@ -4,10 +4,9 @@
  * one deploy, on the real terraform. A grant already there counts as done; consent given to another
  * account is a clear error; destroy never revokes consent.
  */
-import type { TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg, OktaOrg, ProductAssignment } from '../../src/constructs';
+import { AerialOrg, OktaOrg, ProductAssignment } from '../../src/constructs';
 import type { RunningEmulator } from '../../src/emulator';
-import { remoteOrgs, startTestEmulator } from './fixtures';
+import { remoteOrgs, startTestEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
 const NO_CONSENT = '00oDemoNoConsent0001';
@@ -27,22 +26,13 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-function account(stack: TerraformStack): AerialAccount {
-  return new AerialAccount(stack, 'Account', {
-    accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-    baseUrl: creds.OKTA_AERIAL_BASE_URL,
-    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-    clientId: creds.OKTA_AERIAL_CLIENT_ID,
-  });
-}
-
 describe('an AerialOrg with consentFrom', () => {
   it('takes an org without consent to linked, ACTIVE and with its products in one deploy; a re-run is a no-op', async () => {
     const project = new E2eProject('consent');
     projects.push(project);
     project.synth((stack) => {
       const org = new AerialOrg(stack, 'New', {
-        account: account(stack),
+        account: emulatorAccount(stack, creds),
         orgId: NO_CONSENT,
         consentFrom: new OktaOrg(stack, 'NewApi', {
           orgUrl: creds.OKTA_ORG_URL_ACME_NOCONSENT,
@@ -80,7 +70,7 @@ describe('an AerialOrg with consentFrom', () => {
     projects.push(project);
     project.synth((stack) => {
       new AerialOrg(stack, 'Other', {
-        account: account(stack),
+        account: emulatorAccount(stack, creds),
         orgId: OTHER_ACCOUNT_ORG,
         consentFrom: new OktaOrg(stack, 'OtherApi', {
           orgUrl: creds.OKTA_ORG_URL_OTHER_CO,

@@ -1,5 +1,7 @@
 /** Shared pieces of the end-to-end tests: the demo seed's ids and a reader for the emulator's state. */
 import { openAerialClient, type AerialClient } from '../../src/client';
+import type { Construct } from 'constructs';
+import { AerialAccount, type AerialAccountProps } from '../../src/constructs';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 
 export const ORGS = {
@@ -107,4 +109,19 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Runnin
   if (mode !== 'default')
     throw new Error(`${TEST_EMULATOR_ENV} must be 'strict' or 'default', not '${mode}'`);
   return startEmulator(options);
+}
+
+/** The emulator's demo Aerial account (from its credentials) as an AerialAccount construct. */
+export function emulatorAccount(
+  scope: Construct,
+  creds: Record<string, string>,
+  props: Partial<AerialAccountProps> = {},
+): AerialAccount {
+  return new AerialAccount(scope, 'Account', {
+    accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
+    baseUrl: creds.OKTA_AERIAL_BASE_URL,
+    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+    clientId: creds.OKTA_AERIAL_CLIENT_ID,
+    ...props,
+  });
 }

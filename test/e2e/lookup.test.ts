@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformOutput, type TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
+import { AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
 import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, remoteOrgs, startTestEmulator } from './fixtures';
+import { ORGS, PRINCIPALS, remoteOrgs, startTestEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -28,12 +28,7 @@ afterAll(async () => {
 });
 
 function build(stack: TerraformStack): void {
-  const account = new AerialAccount(stack, 'Account', {
-    accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-    baseUrl: creds.OKTA_AERIAL_BASE_URL,
-    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-    clientId: creds.OKTA_AERIAL_CLIENT_ID,
-  });
+  const account = emulatorAccount(stack, creds);
   const eu = new AerialOrg(stack, 'Eu', { account, domain: 'acme-eu.okta.com', cell: 'eu1' });
   const api = new OktaOrg(stack, 'ProdApi', {
     orgUrl: creds.OKTA_ORG_URL_ACME_PROD,

@@ -3,9 +3,9 @@
  * and how long they took; a hook that needed no retry prints no such line.
  */
 import type { TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg } from '../../src/constructs';
+import { AerialOrg } from '../../src/constructs';
 import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, startTestEmulator } from './fixtures';
+import { ORGS, startTestEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
 let emu: RunningEmulator;
@@ -26,12 +26,7 @@ function deployOf(name: string, orgId: string): E2eProject {
   const p = new E2eProject(name);
   projects.push(p);
   p.synth((stack: TerraformStack) => {
-    const account = new AerialAccount(stack, 'Account', {
-      accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-      baseUrl: creds.OKTA_AERIAL_BASE_URL,
-      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-      clientId: creds.OKTA_AERIAL_CLIENT_ID,
-    });
+    const account = emulatorAccount(stack, creds);
     new AerialOrg(stack, 'Org', { account, orgId, status: 'INACTIVE' });
   });
   return p;
