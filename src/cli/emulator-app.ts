@@ -7,28 +7,17 @@
  * which sends the hooks' requests to the emulator (handlers/endpoint-override.ts).
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ENV, isLoopbackHost } from '../common';
 import type { AerialConnectionSpec, OrgConnectionSpec, OrgRefSpec } from '../contract';
 import { envLabel } from '../emulator/credentials';
 import { DEMO_PRODUCTS } from '../emulator/demo-seed';
 import type { EmulatorSeed, SeedAccount, SeedOrg } from '../emulator/seed-schema';
 import { SCOPES } from '../okta-api';
-import { CliUsageError } from './output';
-import { isTemplate, loadSynthesizedStack, type StackConstruct } from './synthesized-stack';
+import { isTemplate, loadSynthesizedStack, stackNames, type StackConstruct } from './synthesized-stack';
 
 /** Every construct of every stack of a synthesized app. */
 export function constructsOfApp(appDir: string): StackConstruct[] {
-  const manifestFile = path.join(appDir, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) {
-    throw new CliUsageError(
-      `no synthesized cdktf app in ${appDir} (${manifestFile} does not exist); run 'cdktf synth' first, ` +
-        'or pass --app <dir> naming the folder cdktf synthesized into',
-    );
-  }
-  const { stacks } = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { stacks?: object };
-  return Object.keys(stacks ?? {}).flatMap((name) => [...loadSynthesizedStack(appDir, name).constructs]);
+  return stackNames(appDir).flatMap((name) => [...loadSynthesizedStack(appDir, name).constructs]);
 }
 
 /** A stable 17-character tail for generated ids (the same app gives the same ids on every start). */

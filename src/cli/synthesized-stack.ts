@@ -30,8 +30,8 @@ interface Manifest {
   stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
 }
 
-/** Loads one stack of the app in `appDir`: `stackName`, or the only one. Errors name the fix. */
-export function loadSynthesizedStack(appDir: string, stackName?: string): SynthesizedStack {
+/** The manifest of the app in `appDir`; a usage error naming the fix when there is none. */
+function readManifest(appDir: string): Manifest {
   const manifestFile = path.join(appDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new CliUsageError(
@@ -39,7 +39,17 @@ export function loadSynthesizedStack(appDir: string, stackName?: string): Synthe
         `or pass --app <dir> naming the folder cdktf synthesized into`,
     );
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+  return JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest;
+}
+
+/** The names of the stacks of the app in `appDir`. */
+export function stackNames(appDir: string): string[] {
+  return Object.keys(readManifest(appDir).stacks ?? {});
+}
+
+/** Loads one stack of the app in `appDir`: `stackName`, or the only one. Errors name the fix. */
+export function loadSynthesizedStack(appDir: string, stackName?: string): SynthesizedStack {
+  const manifest = readManifest(appDir);
   const names = Object.keys(manifest.stacks ?? {});
   const name = pickStack(names, stackName, appDir);
   const entry = manifest.stacks[name];

@@ -1,5 +1,5 @@
 import { TerraformStack, Token } from './cdk';
-import { isLoopbackHost } from '../contract';
+import { canonicalOrgUrl } from '../common/net';
 import type { IConstruct } from 'constructs';
 import { reportProblem } from './problems';
 
@@ -44,18 +44,8 @@ export function canonicalKey(key: Record<string, string>): string {
     if (path === 'org.cell' && 'org.domain' in key) continue;
     if (Token.isUnresolved(value)) out[path] = value;
     else if (path === 'org.domain') out[path] = value.toLowerCase();
-    else if (path === 'org.orgUrl') out[path] = canonicalUrl(value);
+    else if (path === 'org.orgUrl') out[path] = canonicalOrgUrl(value);
     else out[path] = value;
   }
   return JSON.stringify(out);
-}
-
-function canonicalUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    const host = isLoopbackHost(url.hostname) ? 'loopback' : url.hostname.toLowerCase();
-    return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return value; // not a URL: validation reports it
-  }
 }

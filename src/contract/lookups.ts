@@ -4,6 +4,7 @@
  * after the deploy that creates them and kept in the app's context (`cdktf.json` "context"), from which the
  * constructs read them at the next synth. These are the context keys; both sides build them here.
  */
+import { canonicalOrgUrl } from '../common/net';
 
 /** Prefix of every context key this library reads. */
 export const LOOKUP_CONTEXT_PREFIX = 'okta-aerial:lookup:';
@@ -15,12 +16,5 @@ export function orgIdLookupKey(accountId: string, domain: string): string {
 
 /** The id of the rate limit entity of this principal in the org at this URL. */
 export function rateLimitIdLookupKey(orgUrl: string, principalType: string, principalId: string): string {
-  let url = orgUrl;
-  try {
-    const u = new URL(orgUrl);
-    url = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    // checked by the spec rules
-  }
-  return `${LOOKUP_CONTEXT_PREFIX}rate-limit-id:${url}:${principalType}:${principalId}`;
+  return `${LOOKUP_CONTEXT_PREFIX}rate-limit-id:${canonicalOrgUrl(orgUrl)}:${principalType}:${principalId}`;
 }

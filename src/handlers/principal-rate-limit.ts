@@ -10,7 +10,7 @@ import {
 } from '../contract';
 
 import { OktaApiError } from '../client/errors';
-import { isLoopbackHost } from '../common';
+import { canonicalOrgUrl } from '../common';
 import type { HandlerContext } from './context';
 import type { LiveReader } from './live-reader';
 
@@ -123,17 +123,6 @@ export async function destroyPrincipalRateLimit(
     return;
   }
   await upsert(spec, ctx, DEFAULT_PRINCIPAL_PERCENTAGE, DEFAULT_PRINCIPAL_PERCENTAGE, false);
-}
-
-/** An org URL as it names the org: scheme, host (every loopback name as one) and path, default port dropped. */
-function canonicalOrgUrl(orgUrl: string): string {
-  try {
-    const u = new URL(orgUrl);
-    const host = isLoopbackHost(u.hostname) ? `loopback${u.port ? `:${u.port}` : ''}` : u.host.toLowerCase();
-    return `${u.protocol}//${host}${u.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return orgUrl;
-  }
 }
 
 /** Okta refused the create (400: an entity for the principal exists, or 409). */
