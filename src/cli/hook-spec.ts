@@ -4,13 +4,14 @@
  * values Terraform resolved from other resources) as `{ "dotted.path": "value" }` in OKTA_AERIAL_SPEC_KEY.
  */
 import { ENV } from '../contract';
+import { parseSpecJson } from '../common/spec-json';
 import type { HookSpec } from '../handlers/dispatch';
 import { assertValidSpec } from '../contract/validate';
 import { CliUsageError } from './output';
 
-function parseJson(raw: string, name: string): unknown {
+function parseJson(raw: string, name: string, parse: (raw: string) => unknown = JSON.parse): unknown {
   try {
-    return JSON.parse(raw);
+    return parse(raw);
   } catch (err) {
     throw new CliUsageError(
       `${name} is not valid JSON (${(err as Error).message}); it is set by the stack's lifecycle resource — ` +
@@ -41,7 +42,8 @@ export function parseHookSpec(raw: string | undefined, rawKey?: string): HookSpe
         `not by hand (to inspect a deploy, read the Terraform log)`,
     );
   }
-  const spec = parseJson(raw, ENV.spec);
+  // A spec object's JSON, or the JSON of a spec string (the terraform_data rendering's `input`).
+  const spec = parseJson(raw, ENV.spec, parseSpecJson);
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new CliUsageError(
       `${ENV.spec} must be a JSON object, got ${Array.isArray(spec) ? 'an array' : typeof spec}`,

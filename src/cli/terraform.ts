@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ENV } from '../common';
+import { ENV, decodeSpecValue } from '../common';
 
 /** terraform could not be run, or answered with an error; the message says which command and why. */
 export class TerraformError extends Error {
@@ -101,7 +101,7 @@ export class Terraform {
           `cannot read the Terraform state ${localStateFile}: ${(e as Error).message}`,
         );
       }
-      return rawStateResources(raw.trim() ? (JSON.parse(raw) as RawState) : {});
+      return rawStateResources(parseLocalState(raw, localStateFile));
     }
     await this.ensureInit();
     const json = await this.must(['state', 'pull'], 'reading the Terraform state');
@@ -122,7 +122,7 @@ export class Terraform {
       if (opts.destroy) args.push('-destroy');
       await this.must(args, opts.destroy ? 'planning the destroy' : 'planning the next deploy');
       const json = await this.must(['show', '-json', '-no-color', file], 'reading the saved plan');
-      return JSON.parse(json) as PlanJson;
+      return decodePlanSpecs(JSON.parse(json) as PlanJson);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -159,10 +159,62 @@ export interface RawState {
   }>;
 }
 
+/**
+ * A local state file's JSON. Terraform's local backend empties the file and writes it again in place, so a
+ * deploy killed meanwhile (SIGKILL, an OOM kill) leaves it empty or cut off. Terraform then cannot read it,
+ * or reads an empty file as "nothing deployed" and would create everything again; it keeps the state from
+ * before that deploy in `<file>.backup`. An empty file with no backup is a first deploy that recorded
+ * nothing, as Terraform reads it.
+ */
+function parseLocalState(raw: string, file: string): RawState {
+  const backup = `${file}.backup`;
+  const cutOff = (what: string): TerraformError =>
+    new TerraformError(
+      `the Terraform state ${file} ${what}: a deploy killed while Terraform was rewriting it leaves it so. ` +
+        (fs.existsSync(backup)
+          ? `Terraform kept the state from before that deploy in ${backup}: copy it over the state file ` +
+            `and run again (what the killed deploy created is then planned again; this library's hooks ` +
+            `are upserts, other resources may need 'terraform import').`
+          : `Restore the state from your backups.`) +
+        ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`,
+    );
+  if (raw.trim() === '') {
+    if (fs.existsSync(backup)) throw cutOff('is empty');
+    return {};
+  }
+  try {
+    return JSON.parse(raw) as RawState;
+  } catch (e) {
+    throw cutOff(`is not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /** Attributes of `dynamic` type are stored as `{ value, type }`; terraform_data's are. */
 const DYNAMIC_ATTRIBUTES: Record<string, readonly string[]> = {
   terraform_data: ['input', 'output', 'triggers_replace'],
 };
+
+/** The attributes that carry a spec, as a JSON string or an object (src/common/spec-json.ts). */
+const SPEC_ATTRIBUTES: Record<string, readonly string[]> = {
+  terraform_data: ['input', 'output'],
+};
+
+/** Spec strings in one resource's values, read as the objects they spell, so readers see one form. */
+function decodeSpecs(type: string, values: Record<string, unknown> | null | undefined): void {
+  if (!values) return;
+  for (const name of SPEC_ATTRIBUTES[type] ?? []) {
+    if (name in values) values[name] = decodeSpecValue(values[name]);
+  }
+}
+
+/** A saved plan with the spec strings of its resource changes read as objects. */
+function decodePlanSpecs(plan: PlanJson): PlanJson {
+  for (const rc of plan.resource_changes ?? []) {
+    decodeSpecs(rc.type, rc.change.before);
+    decodeSpecs(rc.type, rc.change.after);
+  }
+  return plan;
+}
 
 /** The resource instances of a raw state, by address, with values as `show -json` would give them. */
 export function rawStateResources(state: RawState): Map<string, StateResource> {
@@ -181,6 +233,7 @@ export function rawStateResources(state: RawState): Map<string, StateResource> {
         const v = values[name] as { value?: unknown } | null | undefined;
         if (v !== null && typeof v === 'object' && 'value' in v) values[name] = v.value;
       }
+      decodeSpecs(r.type, values);
       out.set(address, { address, values, tainted: i.status === 'tainted' });
     }
   }

@@ -2,3 +2,4 @@
 export * from './defaults';
 export * from './env';
 export * from './net';
+export * from './spec-json';

@@ -20,6 +20,7 @@ import {
 } from './cdk';
 import type { Construct, IConstruct } from 'constructs';
 import { ENV, type IdentitySpec, type ResourceSpec } from '../contract';
+import { canonicalJson } from '../common/spec-json';
 import { TerraformData } from './terraform-data';
 
 /** Which Terraform resource type carries the lifecycle hooks. */
@@ -192,23 +193,34 @@ export function renderLifecycle(scope: Construct, options: LifecycleOptions): Li
   return { identity, config };
 }
 
+/**
+ * A terraform_data `input`: the spec as one JSON string when it holds only literals, which Terraform plans
+ * several times faster than an object (src/common/spec-json.ts); an object when a value comes from another
+ * resource, so the plan can show which values are known only after apply. Literals are escaped either way.
+ */
+function specInput(spec: object): unknown {
+  const escaped = escapeLiterals(spec);
+  return unresolvedPaths(spec).length > 0 ? escaped : canonicalJson(escaped);
+}
+
 /** terraform_data: the specs are the resources' `input`; destroy reads the latest one from `self.output`. */
 const TERRAFORM_DATA: RenderingAdapter = {
   prepare: () => undefined,
-  // A destroy-time provisioner may reference only self: `self.output` is the latest identity input.
+  // A destroy-time provisioner may reference only self: `self.output` is the latest identity input. The
+  // hook takes the JSON of an object and of a string alike (parseSpecJson), so either form in a state works.
   destroyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.output)}' }),
   applyEnvironment: () => ({ [ENV.spec]: '${jsonencode(self.input)}' }),
   identity: (scope, options, hook) =>
     new TerraformData(scope, 'Identity', {
       triggersReplace: escapeLiterals(options.key),
-      input: escapeLiterals(options.identitySpec),
+      input: specInput(options.identitySpec),
       dependsOn: options.dependsOn,
       provisioners: [hook],
     }),
   config: (scope, options, identity, hook) =>
     new TerraformData(scope, 'Config', {
       triggersReplace: escapeLiterals({ key: options.key, state: options.state }),
-      input: escapeLiterals(options.configSpec),
+      input: specInput(options.configSpec),
       dependsOn: [identity],
       provisioners: [hook],
     }),

@@ -1,10 +1,12 @@
 /**
  * Reading this library's specs back out of a synthesized stack (Terraform JSON): a terraform_data config
- * resource carries its spec as `input`, a null_resource one in a `//` comment Terraform ignores. Literal
+ * resource carries its spec as `input` (a JSON string, or an object when it holds values from other
+ * resources: src/common/spec-json.ts), a null_resource one in a `//` comment Terraform ignores. Literal
  * strings the constructs escaped (`$${`, `%%{`) come back as written; strings that are Terraform templates
  * (values from other resources) are listed by path. Pure: used by the CLI's read path and by the testing
  * helpers users call on `Testing.synth` output.
  */
+import { decodeSpecValue } from '../common/spec-json';
 import type { ResourceKind, ResourceSpec } from './spec';
 
 const KINDS: readonly ResourceKind[] = ['aerial-org', 'product-assignment', 'principal-rate-limit'];
@@ -40,7 +42,9 @@ export function specsOfSynthesizedResources(
   for (const [type, items] of Object.entries(resources)) {
     for (const [name, body] of Object.entries(items)) {
       const raw =
-        type === 'null_resource' ? (body['//'] as Record<string, unknown>)?.['okta-aerial'] : body.input;
+        type === 'null_resource'
+          ? (body['//'] as Record<string, unknown>)?.['okta-aerial']
+          : decodeSpecValue(body.input);
       if (!isSpec(raw)) continue;
       const templatePaths: string[] = [];
       const spec = unescapeLiterals(raw, '', templatePaths) as ResourceSpec;

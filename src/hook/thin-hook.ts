@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { PACKAGE_VERSION } from '../client/version';
 import { dial, readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
 import { ENV } from '../common/env';
+import { parseSpecJson } from '../common/spec-json';
 
 /** How long the agent may take to say anything while no call is in flight (session.ts OPEN_TIMEOUT_MS). */
 export const ANSWER_TIMEOUT_MS = 10_000;
@@ -106,7 +107,7 @@ function namedVariables(raw: string | undefined, names: Set<string>): void {
   if (!raw) return;
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = parseSpecJson(raw);
   } catch {
     return; // the agent reports the bad spec as the full path would
   }

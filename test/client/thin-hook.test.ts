@@ -30,13 +30,14 @@ import { aerialConnection, emulator } from './helpers';
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'okta-aerial.js');
 
-/** Modules a thin hook process may load: the launcher, the thin entry and the three small modules it uses. */
+/** Modules a thin hook process may load: the launcher, the thin entry and the four small modules it uses. */
 const THIN_MODULES = [
   'bin/okta-aerial.js',
   'lib/hook/thin-hook.js',
   'lib/client/version.js',
   'lib/client/agent/protocol.js',
   'lib/common/env.js',
+  'lib/common/spec-json.js',
 ].sort();
 
 interface HookRun {
@@ -247,6 +248,13 @@ describe('thin hook path', () => {
       // Where the hook runs: the stack folder, for the deploy-time claims the agent makes for it.
       OKTA_AERIAL_HOOK_DIR: process.cwd(),
     });
+  });
+
+  it('finds the variables a spec string names too (jsonencode of the terraform_data input)', () => {
+    const spec = JSON.stringify(orgSpec('00oDemoAcmeProd00001'));
+    const picked = hookEnvironment({ OKTA_AERIAL_SPEC: spec, OKTA_AERIAL_PRIVATE_KEY: 'key', HOME: '/root' });
+    expect(picked.OKTA_AERIAL_PRIVATE_KEY).toBe('key');
+    expect(picked.HOME).toBeUndefined();
   });
 
   it('loads only the thin entry in the hook process and prints what the full path prints', async () => {

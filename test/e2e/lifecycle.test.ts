@@ -15,6 +15,7 @@ import type { RunningEmulator } from '../../src/emulator';
 import type { RemovalPolicy } from '../../src/contract';
 import { ORGS, PRINCIPALS, limitOf, remoteOrgs, secretValues, startTestEmulator, writes } from './fixtures';
 import { E2eProject, allFiles, type RunResult } from './harness';
+import { rawStateResources, type RawState } from '../../src/cli/terraform';
 
 interface Variant {
   prodProducts?: string[];
@@ -186,10 +187,14 @@ describe('deploying a stack with the real terraform', () => {
     await deploy({ ...V2, ciPolicy: 'DESTROY' });
     // The Ci identity and config inputs are updated in place: the new policy is in the state, nothing ran.
     expect(last.output).toContain('0 added, 2 changed, 0 destroyed');
-    const state = fs.readFileSync(project.stateFile, 'utf8');
-    expect(state).toMatch(
-      /"path": "lifecycle\/Ci",\s*"principalId": "00TDemoCiToken000001",[\s\S]*?"removalPolicy": "DESTROY"/,
+    const state = rawStateResources(JSON.parse(fs.readFileSync(project.stateFile, 'utf8')) as RawState);
+    const ci = [...state.values()].filter(
+      (r) => (r.values.output as { path?: string })?.path === 'lifecycle/Ci',
     );
+    expect(ci).toHaveLength(2);
+    for (const r of ci) {
+      expect(r.values.output).toMatchObject({ principalId: PRINCIPALS.ci, removalPolicy: 'DESTROY' });
+    }
     expect(hookLines(last)).toEqual([]);
     expect(emu.stats().totalRequests).toBe(0);
   });

@@ -1,8 +1,11 @@
 /**
- * Upgrading a stack deployed with the earlier three-resource rendering (identity, journal, config per
- * construct) to the current two-resource one: the first plan only drops the journal resources, which have
- * no destroy hook, so nothing runs and nothing changes in Okta; drift then reports everything in sync.
- * The fixture is the earlier version's synthesized stack (see its "//" note).
+ * Upgrading stacks deployed with earlier renderings to the current one (identity and config per construct,
+ * each input the spec as one JSON string):
+ * - from the three-resource rendering (identity, journal, config): the first plan drops the journal
+ *   resources, which have no destroy hook, and updates the inputs in place;
+ * - from the two-resource rendering with spec objects as inputs: the first plan updates the inputs in place.
+ * Either way no hook runs and nothing changes in Okta; drift then reports everything in sync and the next
+ * plan is clean. The fixtures are the earlier versions' synthesized stacks (see their "//" notes).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +26,7 @@ let creds: Record<string, string>;
 let project: E2eProject;
 
 /** The same constructs, with the same ids, as the fixture was synthesized from. */
-function build(stack: TerraformStack): void {
+function build(stack: TerraformStack, ciPrincipal: string = PRINCIPALS.ci): void {
   const account = new AerialAccount(stack, 'Account', {
     accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
     baseUrl: creds.OKTA_AERIAL_BASE_URL,
@@ -39,7 +42,7 @@ function build(stack: TerraformStack): void {
   });
   new PrincipalRateLimit(stack, 'Ci', {
     org: api,
-    principalId: PRINCIPALS.ci,
+    principalId: ciPrincipal,
     principalType: 'SSWS_TOKEN',
     defaultPercentage: 30,
     defaultConcurrencyPercentage: 20,
@@ -57,44 +60,102 @@ afterAll(async () => {
   project?.cleanup();
 });
 
+/** Deploys an earlier version's synthesized stack, as it was deployed then. */
+async function deployFixture(file: string, added: number): Promise<void> {
+  const fixture = fs
+    .readFileSync(path.join(__dirname, 'fixtures', file), 'utf8')
+    // The Aerial base as the emulator serves it now (under /aerial/production, or at the root in strict mode).
+    .replaceAll('http://127.0.0.1:59999/aerial/production', creds.OKTA_AERIAL_BASE_URL)
+    .replaceAll('127.0.0.1:59999', new URL(creds.OKTA_AERIAL_BASE_URL).host)
+    .replaceAll('__HOOK__', `node '${path.join(REPO_ROOT, 'bin/okta-aerial.js')}'`)
+    .replaceAll('__STATE__', project.stateFile);
+  fs.rmSync(project.stateFile, { force: true });
+  fs.mkdirSync(project.stackDir, { recursive: true });
+  fs.writeFileSync(path.join(project.stackDir, 'cdk.tf.json'), fixture);
+  await project.init(creds);
+  const r = await project.apply(creds);
+  if (r.code !== 0) throw new Error(r.output);
+  expect(r.output).toContain(`Apply complete! Resources: ${added} added, 0 changed, 0 destroyed.`);
+  const orgs = await remoteOrgs(emu);
+  expect(orgs[ORGS.prod].enabledProducts.sort()).toEqual(['P000052', 'P000131']);
+  expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ci)).toEqual([30, 20]);
+}
+
+/**
+ * Upgrades the deployed fixture to the current rendering: the plan updates every input in place (and
+ * destroys `destroyed` journal resources); the deploy runs no hook and makes no API call.
+ */
+async function upgrade(destroyed: number): Promise<void> {
+  project.synth(build);
+  const plan = await project.terraform(['plan', '-no-color', '-input=false'], creds);
+  expect(plan.output).toContain(`Plan: 0 to add, 8 to change, ${destroyed} to destroy.`);
+  const gone = [...plan.output.matchAll(/^ {2}# (\S+) will be destroyed$/gm)].map((m) => m[1]);
+  expect(gone).toHaveLength(destroyed);
+  for (const address of gone) expect(address).toMatch(/^terraform_data\.\w+_Journal_\w+$/);
+  const updated = [...plan.output.matchAll(/^ {2}# (\S+) will be updated in-place$/gm)].map((m) => m[1]);
+  expect(updated).toHaveLength(8);
+  for (const address of updated) expect(address).toMatch(/^terraform_data\.\w+_(Identity|Config)_\w+$/);
+  // Only the spec's form changes (an object before, its JSON string after, which Terraform shows as such).
+  expect(plan.output).toMatch(/\+ input += jsonencode\(|-> jsonencode\(/);
+  expect(plan.output).not.toMatch(/must be replaced/);
+  const ours = await project.cli(['plan'], creds);
+  expect(ours.code).toBe(0);
+  for (const name of ['Ci', 'Prod', 'ProdProducts', 'Stage']) {
+    expect(ours.output).toMatch(
+      new RegExp(`^${name} +[a-z-]+ +no change in Okta \\(rendering upgraded\\)$`, 'm'),
+    );
+  }
+  expect(ours.output).toContain('plan: 0 constructs change in Okta, 0 drifted not repaired, 4 unchanged');
+  emu.reset();
+  const r = await project.apply(creds);
+  expect(r.code).toBe(0);
+  expect(r.output).toContain(`Apply complete! Resources: 0 added, 8 changed, ${destroyed} destroyed.`);
+  expect(r.output).not.toContain('okta-aerial: ');
+  expect(emu.stats().totalRequests).toBe(0);
+  const drift = await project.cli(['drift'], creds);
+  expect(drift.code).toBe(0);
+  expect(drift.output).toContain(
+    'drift: 4 constructs: 4 in sync, 0 drifted, 0 missing in Okta, 0 not deployed yet',
+  );
+  expect(writes(emu)).toEqual([]);
+  const again = await project.terraform(['plan', '-no-color', '-input=false', '-detailed-exitcode'], creds);
+  expect(again.code).toBe(0);
+}
+
 describe('a stack deployed with the three-resource rendering', () => {
   it('deploys as it did then', async () => {
-    const fixture = fs
-      .readFileSync(path.join(__dirname, 'fixtures/three-resource-rendering.tf.json'), 'utf8')
-      // The Aerial base as the emulator serves it now (under /aerial/production, or at the root in strict mode).
-      .replaceAll('http://127.0.0.1:59999/aerial/production', creds.OKTA_AERIAL_BASE_URL)
-      .replaceAll('127.0.0.1:59999', new URL(creds.OKTA_AERIAL_BASE_URL).host)
-      .replaceAll('__HOOK__', `node '${path.join(REPO_ROOT, 'bin/okta-aerial.js')}'`)
-      .replaceAll('__STATE__', project.stateFile);
-    fs.mkdirSync(project.stackDir, { recursive: true });
-    fs.writeFileSync(path.join(project.stackDir, 'cdk.tf.json'), fixture);
-    await project.init(creds);
-    const r = await project.apply(creds);
-    if (r.code !== 0) throw new Error(r.output);
-    expect(r.output).toContain('Apply complete! Resources: 12 added, 0 changed, 0 destroyed.');
-    const orgs = await remoteOrgs(emu);
-    expect(orgs[ORGS.prod].enabledProducts.sort()).toEqual(['P000052', 'P000131']);
-    expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ci)).toEqual([30, 20]);
+    await deployFixture('three-resource-rendering.tf.json', 12);
   });
 
-  it('upgrades by dropping only the journal resources: no hook runs, nothing changes in Okta', async () => {
-    project.synth(build);
-    const plan = await project.terraform(['plan', '-no-color', '-input=false'], creds);
-    expect(plan.output).toContain('Plan: 0 to add, 0 to change, 4 to destroy.');
-    const destroyed = [...plan.output.matchAll(/^ {2}# (\S+) will be destroyed$/gm)].map((m) => m[1]);
-    expect(destroyed).toHaveLength(4);
-    for (const address of destroyed) expect(address).toMatch(/^terraform_data\.\w+_Journal_\w+$/);
+  it('upgrades by dropping the journal resources and updating inputs: no hook runs, nothing changes in Okta', async () => {
+    await upgrade(4);
+  });
+});
+
+describe('a stack deployed with spec objects as inputs', () => {
+  it('deploys as it did then', async () => {
     emu.reset();
+    await deployFixture('object-input-rendering.tf.json', 8);
+  });
+
+  it('upgrades by updating inputs in place: no hook runs, nothing changes in Okta', async () => {
+    await upgrade(0);
+  });
+});
+
+describe('a key change in the deploy that upgrades from spec objects', () => {
+  it('gives the old object, whose spec the state holds as an object, its destroy hook', async () => {
+    emu.reset();
+    await deployFixture('object-input-rendering.tf.json', 8);
+    project.synth((stack) => build(stack, PRINCIPALS.ops));
     const r = await project.apply(creds);
-    expect(r.code).toBe(0);
-    expect(r.output).not.toContain('okta-aerial: ');
-    expect(emu.stats().totalRequests).toBe(0);
-    const drift = await project.cli(['drift'], creds);
-    expect(drift.code).toBe(0);
-    expect(drift.output).toContain(
-      'drift: 4 constructs: 4 in sync, 0 drifted, 0 missing in Okta, 0 not deployed yet',
-    );
-    expect(writes(emu)).toEqual([]);
+    if (r.code !== 0) throw new Error(r.output);
+    expect(r.output).toContain('Apply complete! Resources: 2 added, 6 changed, 2 destroyed.');
+    // The old Ci identity's destroy hook read its spec from the object-form output and kept the old limit.
+    expect(r.output).toMatch(/okta-aerial: .*Ci.*retained \(removalPolicy RETAIN\)/);
+    const orgs = await remoteOrgs(emu);
+    expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ci)).toEqual([30, 20]);
+    expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ops)).toEqual([30, 20]);
     const again = await project.terraform(['plan', '-no-color', '-input=false', '-detailed-exitcode'], creds);
     expect(again.code).toBe(0);
   });

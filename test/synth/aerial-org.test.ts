@@ -79,6 +79,15 @@ describe('AerialOrg', () => {
       ]);
     });
 
+    it('carries a spec of literals as one JSON string with sorted keys, which Terraform plans cheaply', () => {
+      for (const r of [identity, config]) {
+        expect(typeof r.rawInput).toBe('string');
+        const keys = Object.keys(JSON.parse(r.rawInput));
+        expect(keys).toEqual([...keys].sort());
+        expect(r.rawInput).toMatch(/^\{"account":\{"accountId":/);
+      }
+    });
+
     it('runs the apply hook at create with the spec from self.input, never in the command', () => {
       const exec = localExec(config);
       expect(exec.when).toBeUndefined();
@@ -238,6 +247,9 @@ describe('AerialOrg', () => {
     const { identity, config } = lifecycleOf(synth(stack), 'FromToken');
     expect(identity.triggers_replace['org.orgId']).toBe('${terraform_data.Source.output.id}');
     expect(config.input.org).toEqual({ orgId: '${terraform_data.Source.output.id}' });
+    // A spec with a value from another resource stays an object: the plan shows what is known after apply.
+    expect(typeof config.rawInput).toBe('object');
+    expect(typeof identity.rawInput).toBe('object');
   });
 
   it('escapes literal ${ and %{ so Terraform never reads them as templates', () => {
@@ -245,9 +257,9 @@ describe('AerialOrg', () => {
     new AerialOrg(stack, 'Odd${x}%{y}', { account: demoAccount(stack), orgId: ORG_ID });
     const synthesized = synth(stack);
     const id = Object.keys(JSON.parse(synthesized).resource.terraform_data).find((k) => k.includes('Config'));
-    expect(JSON.parse(synthesized).resource.terraform_data[id as string].input.path).toBe(
-      'stack/Odd$${x}%%{y}',
-    );
+    const input = JSON.parse(synthesized).resource.terraform_data[id as string].input as string;
+    expect(input).toContain('"path":"stack/Odd$${x}%%{y}"');
+    expect(JSON.parse(input).path).toBe('stack/Odd$${x}%%{y}');
   });
 
   it('makes its config resource the default child, for escape hatches', () => {

@@ -46,12 +46,19 @@ export function resourcesOf(synthesized: string, type: string): Record<string, J
   return (JSON.parse(synthesized).resource?.[type] ?? {}) as Record<string, Json>;
 }
 
-/** The one resource of `type` whose logical id starts with `prefix` (e.g. 'Org_Identity_'). */
+/**
+ * The one resource of `type` whose logical id starts with `prefix` (e.g. 'Org_Identity_'). A spec string in
+ * its `input` (src/common/spec-json.ts) is given as the object it spells; `rawInput` is the input as
+ * synthesized.
+ */
 export function resource(synthesized: string, type: string, prefix: string): Json {
   const matches = Object.entries(resourcesOf(synthesized, type)).filter(([id]) => id.startsWith(prefix));
   if (matches.length !== 1)
     throw new Error(`expected one ${type} starting with ${prefix}, found ${matches.length}`);
-  return matches[0][1];
+  const body = matches[0][1];
+  return typeof body.input === 'string'
+    ? { ...body, input: JSON.parse(body.input), rawInput: body.input }
+    : { ...body, rawInput: body.input };
 }
 
 /** The logical id of the one resource of `type` starting with `prefix`. */

@@ -20,6 +20,12 @@ describe('parseHookSpec', () => {
     expect(parseHookSpec(JSON.stringify(ORG_SPEC))).toEqual(ORG_SPEC);
   });
 
+  it('takes the JSON of a spec string as well (jsonencode(self.input) of the terraform_data rendering)', () => {
+    expect(parseHookSpec(JSON.stringify(JSON.stringify(ORG_SPEC)))).toEqual(ORG_SPEC);
+    expect(() => parseHookSpec(JSON.stringify('{"v":1,'))).toThrow(/OKTA_AERIAL_SPEC is not valid JSON/);
+    expect(() => parseHookSpec(JSON.stringify('"x"'))).toThrow(/must be a JSON object, got string/);
+  });
+
   it('fails if OKTA_AERIAL_SPEC is not set, saying the hook is run by Terraform', () => {
     expect(() => parseHookSpec(undefined)).toThrow(
       /OKTA_AERIAL_SPEC is not set; 'okta-aerial hook' is run by Terraform/,

@@ -2,7 +2,10 @@
 import { isTemplate, unescapeLiteral } from '../../src/cli/synthesized-stack';
 import { resolveDeployed } from '../../src/cli/drift';
 import type { StackConstruct } from '../../src/cli/synthesized-stack';
-import { rawStateResources, type StateResource } from '../../src/cli/terraform';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Terraform, rawStateResources, type StateResource } from '../../src/cli/terraform';
 import { desiredState, diffState } from '../../src/handlers/read';
 import type { PrincipalRateLimitSpec } from '../../src/contract';
 
@@ -155,9 +158,65 @@ describe('rawStateResources', () => {
     expect(state.get('module.m.null_resource.n[0]')?.values.triggers).toEqual({ key: '{}' });
   });
 
+  it('reads a terraform_data spec string as the object it spells, and leaves other strings alone', () => {
+    const spec = { kind: 'aerial-org', path: 'stack/Prod', v: 1 };
+    const state = rawStateResources({
+      version: 4,
+      resources: [
+        {
+          mode: 'managed',
+          type: 'terraform_data',
+          name: 'Prod_Config_1',
+          instances: [
+            {
+              attributes: {
+                input: { value: JSON.stringify(spec), type: 'string' },
+                output: { value: JSON.stringify(spec), type: 'string' },
+                triggers_replace: { value: '{"a":1}', type: 'string' },
+              },
+            },
+          ],
+        },
+        {
+          mode: 'managed',
+          type: 'terraform_data',
+          name: 'Other',
+          instances: [{ attributes: { input: { value: 'plain', type: 'string' } } }],
+        },
+      ],
+    });
+    const values = state.get('terraform_data.Prod_Config_1')?.values;
+    expect(values?.input).toEqual(spec);
+    expect(values?.output).toEqual(spec);
+    expect(values?.triggers_replace).toBe('{"a":1}');
+    expect(state.get('terraform_data.Other')?.values.input).toBe('plain');
+  });
+
   it('refuses a state format it does not know, naming it', () => {
     expect(() => rawStateResources({ version: 3 })).toThrow(
       /format version 3; this version of okta-aerial reads version 4/,
     );
+  });
+});
+
+describe('a local state file a killed deploy left behind', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-aerial-state-'));
+  const file = path.join(dir, 'terraform.tfstate');
+  const tf = new Terraform(dir);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fs.rmSync(`${file}.backup`, { force: true }));
+
+  it('names a cut-off file and, when there is one, the backup to copy over it', async () => {
+    fs.writeFileSync(file, '{"version": 4, "resources": [{"type": "terraform_da');
+    await expect(tf.state(file)).rejects.toThrow(/is not valid JSON .*Restore the state from your backups/);
+    fs.writeFileSync(`${file}.backup`, '{"version": 4}');
+    await expect(tf.state(file)).rejects.toThrow(`${file}.backup: copy it over the state file and run again`);
+  });
+
+  it('takes an empty file as such a file when a backup exists, and as nothing deployed when none does', async () => {
+    fs.writeFileSync(file, '');
+    await expect(tf.state(file)).resolves.toEqual(new Map());
+    fs.writeFileSync(`${file}.backup`, '{"version": 4}');
+    await expect(tf.state(file)).rejects.toThrow(`the Terraform state ${file} is empty`);
   });
 });

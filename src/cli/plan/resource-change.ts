@@ -108,6 +108,11 @@ export function inPlaceNotes(kind: ResourceKind, changes: Array<PlanResourceChan
       notes.add('inputs updated');
       continue;
     }
+    if (sameJson(b, a)) {
+      // The same spec in another form (an object before, a JSON string now): a state of an earlier version.
+      notes.add('rendering upgraded');
+      continue;
+    }
     if (b.removalPolicy !== a.removalPolicy && a.removalPolicy !== undefined) {
       notes.add(`removal policy ${String(b.removalPolicy)} -> ${String(a.removalPolicy)}`);
     }
