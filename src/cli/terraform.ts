@@ -90,7 +90,10 @@ export class Terraform {
    * `terraform state pull` reads it from any backend (it is the raw state, and much faster than
    * `show -json` on a large one); a local backend's file is read directly, with no init and no lock.
    */
-  async state(localStateFile?: string): Promise<Map<string, StateResource>> {
+  async state(
+    localStateFile?: string,
+    warn: (line: string) => void = (line) => process.stderr.write(`okta-aerial: warning: ${line}\n`),
+  ): Promise<Map<string, StateResource>> {
     if (localStateFile !== undefined) {
       let raw: string;
       try {
@@ -101,7 +104,7 @@ export class Terraform {
           `cannot read the Terraform state ${localStateFile}: ${(e as Error).message}`,
         );
       }
-      return rawStateResources(parseLocalState(raw, localStateFile));
+      return rawStateResources(parseLocalState(raw, localStateFile, warn));
     }
     await this.ensureInit();
     const json = await this.must(['state', 'pull'], 'reading the Terraform state');
@@ -160,32 +163,38 @@ export interface RawState {
 }
 
 /**
- * A local state file's JSON. Terraform's local backend empties the file and writes it again in place, so a
- * deploy killed meanwhile (SIGKILL, an OOM kill) leaves it empty or cut off. Terraform then cannot read it,
- * or reads an empty file as "nothing deployed" and would create everything again; it keeps the state from
- * before that deploy in `<file>.backup`. An empty file with no backup is a first deploy that recorded
- * nothing, as Terraform reads it.
+ * A local state file's JSON. Terraform's local backend empties the file and then writes it again in place,
+ * so a deploy killed meanwhile (SIGKILL, an OOM kill) leaves it empty or cut off; it keeps the state from
+ * before that deploy in `<file>.backup`. Terraform cannot read a cut-off file (an error here too, naming
+ * the fix). It reads an empty one as "nothing deployed" and plans to create everything again, which this
+ * library's constructs survive (their hooks are upserts) but other resources of the stack may not: read as
+ * Terraform reads it, with a warning that names the backup.
  */
-function parseLocalState(raw: string, file: string): RawState {
-  const backup = `${file}.backup`;
-  const cutOff = (what: string): TerraformError =>
-    new TerraformError(
-      `the Terraform state ${file} ${what}: a deploy killed while Terraform was rewriting it leaves it so. ` +
-        (fs.existsSync(backup)
-          ? `Terraform kept the state from before that deploy in ${backup}: copy it over the state file ` +
-            `and run again (what the killed deploy created is then planned again; this library's hooks ` +
-            `are upserts, other resources may need 'terraform import').`
-          : `Restore the state from your backups.`) +
-        ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`,
-    );
+function parseLocalState(raw: string, file: string, warn: (line: string) => void): RawState {
+  const backup =
+    (fs.statSync(`${file}.backup`, { throwIfNoEntry: false })?.size ?? 0) > 0 ? `${file}.backup` : undefined;
+  const restore = backup
+    ? `Terraform kept the state from before that deploy in ${backup}: copy it over the state file and run ` +
+      `again (what the killed deploy created is then planned again; this library's hooks are upserts, other ` +
+      `resources may need 'terraform import').`
+    : `Restore the state from your backups.`;
+  const remote = ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`;
   if (raw.trim() === '') {
-    if (fs.existsSync(backup)) throw cutOff('is empty');
+    if (backup) {
+      warn(
+        `the Terraform state ${file} is empty while ${backup} is not: a deploy killed while Terraform was ` +
+          `rewriting it leaves it so, and Terraform then plans to create everything again. ${restore}${remote}`,
+      );
+    }
     return {};
   }
   try {
     return JSON.parse(raw) as RawState;
   } catch (e) {
-    throw cutOff(`is not valid JSON (${(e as Error).message})`);
+    throw new TerraformError(
+      `the Terraform state ${file} is not valid JSON (${(e as Error).message}): a deploy killed while ` +
+        `Terraform was rewriting it leaves it cut off, and Terraform cannot read it either. ${restore}${remote}`,
+    );
   }
 }
 

@@ -213,10 +213,16 @@ describe('a local state file a killed deploy left behind', () => {
     await expect(tf.state(file)).rejects.toThrow(`${file}.backup: copy it over the state file and run again`);
   });
 
-  it('takes an empty file as such a file when a backup exists, and as nothing deployed when none does', async () => {
+  it('reads an empty file as Terraform does (nothing deployed), warning when a backup holds a state', async () => {
+    const warnings: string[] = [];
     fs.writeFileSync(file, '');
-    await expect(tf.state(file)).resolves.toEqual(new Map());
+    await expect(tf.state(file, (l) => warnings.push(l))).resolves.toEqual(new Map());
+    expect(warnings).toEqual([]);
     fs.writeFileSync(`${file}.backup`, '{"version": 4}');
-    await expect(tf.state(file)).rejects.toThrow(`the Terraform state ${file} is empty`);
+    await expect(tf.state(file, (l) => warnings.push(l))).resolves.toEqual(new Map());
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`the Terraform state ${file} is empty while ${file}.backup is not`);
+    expect(warnings[0]).toContain('Terraform then plans to create everything again');
+    expect(warnings[0]).toContain('copy it over the state file');
   });
 });
