@@ -19,7 +19,8 @@
  * product set and percentage and some statuses (shared values still identical across checkouts); the rounds
  * follow each other, the checkouts of a round run at once (staggered by up to 2 s). Each attempt of a run is
  * what a pipeline job does on a fresh checkout: synthesize (the state file survives, outside cdktf.out),
- * `okta-aerial drift --repair`, `terraform init`, `terraform apply`. While terraform applies, a seeded random
+ * `okta-aerial drift --repair`, `terraform init`, `terraform apply` (when `drift --repair` says a kill left
+ * the local state file empty or cut off, the backup is copied over it, as the message says). While terraform applies, a seeded random
  * schedule kills terraform with its hooks (SIGKILL to its process group, after a random number of hook lines)
  * and/or the checkout's deploy agent (SIGKILL). Only the first --max-killed-attempts attempts of a run can be
  * killed; a run is repeated until an attempt exits 0 (at most --max-attempts).
@@ -353,6 +354,12 @@ async function attempt(co, round, n, plan, pkg) {
       rec.outcome = `drift --repair exited ${repair.code ?? repair.signal}`;
       rec.errors = errorLines(repair.output);
       if (rec.errors.length === 0) rec.errors = [repair.output.trim().split('\n').slice(-2).join(' | ')];
+      // A kill while Terraform rewrote the local state file left it empty or cut off: do what the message
+      // says (copy Terraform's backup over it), as the pipeline's operator would; the next attempt goes on.
+      if (/copy it over the state file/.test(repair.output)) {
+        fs.copyFileSync(`${co.stateFile}.backup`, co.stateFile);
+        rec.outcome += '; state file restored from its backup as the message says';
+      }
       return rec;
     }
     const init = await runGroup('terraform', ['init', '-input=false', '-no-color'], {

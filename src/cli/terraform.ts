@@ -90,10 +90,7 @@ export class Terraform {
    * `terraform state pull` reads it from any backend (it is the raw state, and much faster than
    * `show -json` on a large one); a local backend's file is read directly, with no init and no lock.
    */
-  async state(
-    localStateFile?: string,
-    warn: (line: string) => void = (line) => process.stderr.write(`okta-aerial: warning: ${line}\n`),
-  ): Promise<Map<string, StateResource>> {
+  async state(localStateFile?: string): Promise<Map<string, StateResource>> {
     if (localStateFile !== undefined) {
       let raw: string;
       try {
@@ -104,7 +101,7 @@ export class Terraform {
           `cannot read the Terraform state ${localStateFile}: ${(e as Error).message}`,
         );
       }
-      return rawStateResources(parseLocalState(raw, localStateFile, warn));
+      return rawStateResources(parseLocalState(raw, localStateFile));
     }
     await this.ensureInit();
     const json = await this.must(['state', 'pull'], 'reading the Terraform state');
@@ -164,37 +161,45 @@ export interface RawState {
 
 /**
  * A local state file's JSON. Terraform's local backend empties the file and then writes it again in place,
- * so a deploy killed meanwhile (SIGKILL, an OOM kill) leaves it empty or cut off; it keeps the state from
- * before that deploy in `<file>.backup`. Terraform cannot read a cut-off file (an error here too, naming
- * the fix). It reads an empty one as "nothing deployed" and plans to create everything again, which this
- * library's constructs survive (their hooks are upserts) but other resources of the stack may not: read as
- * Terraform reads it, with a warning that names the backup.
+ * so a deploy killed meanwhile (SIGKILL, an OOM kill) leaves it empty or cut off; it keeps the state it read
+ * at the start of that deploy in `<file>.backup`. Terraform cannot read a cut-off file, and reads an empty one
+ * as "nothing deployed" and plans to create everything again: this library's constructs would survive that
+ * (their hooks are upserts), other resources of the stack would be created twice. Both are errors here that
+ * name the backup, unless the file is empty and no backup holds a resource (a first deploy that recorded
+ * nothing, or a stack destroyed before), which is read as Terraform reads it.
  */
-function parseLocalState(raw: string, file: string, warn: (line: string) => void): RawState {
-  const backup =
-    (fs.statSync(`${file}.backup`, { throwIfNoEntry: false })?.size ?? 0) > 0 ? `${file}.backup` : undefined;
-  const restore = backup
-    ? `Terraform kept the state from before that deploy in ${backup}: copy it over the state file and run ` +
-      `again (what the killed deploy created is then planned again; this library's hooks are upserts, other ` +
-      `resources may need 'terraform import').`
-    : `Restore the state from your backups.`;
-  const remote = ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`;
+function parseLocalState(raw: string, file: string): RawState {
+  const backupFile = `${file}.backup`;
+  const fail = (what: string): TerraformError =>
+    new TerraformError(
+      `the Terraform state ${file} ${what}: a deploy killed while Terraform was rewriting it (or one still ` +
+        `running) leaves it so, and Terraform cannot use it either. ` +
+        (fs.existsSync(backupFile)
+          ? `Terraform kept the state from before that deploy in ${backupFile}: once no deploy runs, copy it ` +
+            `over the state file and run again (what the killed deploy created is then planned again; this ` +
+            `library's hooks are upserts, other resources may need 'terraform import').`
+          : `Restore the state from your backups.`) +
+        ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`,
+    );
   if (raw.trim() === '') {
-    if (backup) {
-      warn(
-        `the Terraform state ${file} is empty while ${backup} is not: a deploy killed while Terraform was ` +
-          `rewriting it leaves it so, and Terraform then plans to create everything again. ${restore}${remote}`,
-      );
-    }
+    const held = resourcesIn(backupFile);
+    if (held > 0) throw fail(`is empty while ${backupFile} holds ${held} resource instance(s)`);
     return {};
   }
   try {
     return JSON.parse(raw) as RawState;
   } catch (e) {
-    throw new TerraformError(
-      `the Terraform state ${file} is not valid JSON (${(e as Error).message}): a deploy killed while ` +
-        `Terraform was rewriting it leaves it cut off, and Terraform cannot read it either. ${restore}${remote}`,
-    );
+    throw fail(`is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** How many resource instances a state file holds (0 when it is missing, empty or unreadable). */
+function resourcesIn(file: string): number {
+  try {
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as RawState;
+    return (state.resources ?? []).reduce((n, r) => n + (r.instances?.length ?? 0), 0);
+  } catch {
+    return 0;
   }
 }
 

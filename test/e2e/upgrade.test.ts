@@ -102,7 +102,7 @@ async function upgrade(destroyed: number): Promise<void> {
   expect(ours.code).toBe(0);
   for (const name of ['Ci', 'Prod', 'ProdProducts', 'Stage']) {
     expect(ours.output).toMatch(
-      new RegExp(`^${name} +[a-z-]+ +no change in Okta \\(rendering upgraded\\)$`, 'm'),
+      new RegExp(`^${name} +[a-z-]+ +no change in Okta \\(rendering updated\\)$`, 'm'),
     );
   }
   expect(ours.output).toContain('plan: 0 constructs change in Okta, 0 drifted not repaired, 4 unchanged');

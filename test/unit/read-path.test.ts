@@ -210,19 +210,22 @@ describe('a local state file a killed deploy left behind', () => {
     fs.writeFileSync(file, '{"version": 4, "resources": [{"type": "terraform_da');
     await expect(tf.state(file)).rejects.toThrow(/is not valid JSON .*Restore the state from your backups/);
     fs.writeFileSync(`${file}.backup`, '{"version": 4}');
-    await expect(tf.state(file)).rejects.toThrow(`${file}.backup: copy it over the state file and run again`);
+    await expect(tf.state(file)).rejects.toThrow(
+      `${file}.backup: once no deploy runs, copy it over the state file and run again`,
+    );
   });
 
-  it('reads an empty file as Terraform does (nothing deployed), warning when a backup holds a state', async () => {
-    const warnings: string[] = [];
+  it('refuses an empty file while the backup holds resources, as Terraform would create them again', async () => {
     fs.writeFileSync(file, '');
-    await expect(tf.state(file, (l) => warnings.push(l))).resolves.toEqual(new Map());
-    expect(warnings).toEqual([]);
-    fs.writeFileSync(`${file}.backup`, '{"version": 4}');
-    await expect(tf.state(file, (l) => warnings.push(l))).resolves.toEqual(new Map());
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`the Terraform state ${file} is empty while ${file}.backup is not`);
-    expect(warnings[0]).toContain('Terraform then plans to create everything again');
-    expect(warnings[0]).toContain('copy it over the state file');
+    await expect(tf.state(file)).resolves.toEqual(new Map()); // no backup: a first deploy that recorded nothing
+    fs.writeFileSync(`${file}.backup`, '{"version": 4, "resources": []}');
+    await expect(tf.state(file)).resolves.toEqual(new Map()); // a stack destroyed before
+    fs.writeFileSync(
+      `${file}.backup`,
+      JSON.stringify({ version: 4, resources: [{ type: 'terraform_data', name: 'a', instances: [{}, {}] }] }),
+    );
+    await expect(tf.state(file)).rejects.toThrow(
+      `the Terraform state ${file} is empty while ${file}.backup holds 2 resource instance(s)`,
+    );
   });
 });

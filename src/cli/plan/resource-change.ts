@@ -109,8 +109,9 @@ export function inPlaceNotes(kind: ResourceKind, changes: Array<PlanResourceChan
       continue;
     }
     if (sameJson(b, a)) {
-      // The same spec in another form (an object before, a JSON string now): a state of an earlier version.
-      notes.add('rendering upgraded');
+      // The same spec in another form: a state of an earlier version (an object before, a JSON string now),
+      // or a value from another resource that became a literal of the same value (or the reverse).
+      notes.add('rendering updated');
       continue;
     }
     if (b.removalPolicy !== a.removalPolicy && a.removalPolicy !== undefined) {
