@@ -7,7 +7,7 @@
  * which sends the hooks' requests to the emulator (handlers/endpoint-override.ts).
  */
 import { createHash } from 'node:crypto';
-import { ENV, isLoopbackHost } from '../common';
+import { ENV, isLoopbackHost, orgSubdomain } from '../common';
 import type { AerialConnectionSpec, OrgConnectionSpec, OrgRefSpec } from '../contract';
 import { envLabel } from '../emulator/credentials';
 import { DEMO_PRODUCTS } from '../emulator/demo-seed';
@@ -28,11 +28,7 @@ function idTail(...parts: string[]): string {
 /** The domain a URL names: its host, or for an emulator URL (`.../orgs/acme/...`) `acme.okta.com`. */
 function domainOf(url: string): string {
   const u = new URL(url);
-  if (isLoopbackHost(u.hostname)) {
-    const sub = /^\/orgs\/([^/]+)/.exec(u.pathname)?.[1];
-    return `${(sub ?? 'org').toLowerCase()}.okta.com`;
-  }
-  return u.hostname.toLowerCase();
+  return isLoopbackHost(u.hostname) ? `${orgSubdomain(u) ?? 'org'}.okta.com` : u.hostname.toLowerCase();
 }
 
 /** What seeding skipped: values that come from other resources are not known before the deploy. */

@@ -20,3 +20,13 @@ export function canonicalOrgUrl(value: string): string {
     return value;
   }
 }
+
+/**
+ * The subdomain an org URL names, lower-case: the first label of its host (`acme` of
+ * `https://acme.okta.com`), or, for the local emulator, which serves every org on one loopback host, the
+ * `<sub>` of its `/orgs/<sub>` path. Undefined for a loopback URL without that path.
+ */
+export function orgSubdomain(url: URL): string | undefined {
+  if (!isLoopbackHost(url.hostname)) return url.hostname.split('.')[0].toLowerCase();
+  return /^\/orgs\/([^/]+)/.exec(url.pathname)?.[1]?.toLowerCase();
+}

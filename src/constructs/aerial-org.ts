@@ -13,6 +13,7 @@ import {
 import type { IAerialAccount } from './aerial-account';
 import type { IOktaOrg } from './okta-org';
 import { describeOrgKey, orgKey } from './connection';
+import { isLoopbackHost, orgSubdomain } from '../common/net';
 import { isUnresolved } from './lifecycle';
 import { lookedUp } from './lookup';
 import { reportProblem } from './problems';
@@ -141,9 +142,11 @@ export class AerialOrg extends Construct implements IAerialOrgRef {
       consentUrl && !isUnresolved(consentUrl) && URL.canParse(consentUrl) ? new URL(consentUrl) : undefined;
     // (An org URL that does not parse is reported by the OktaOrg itself.)
     if (url && domain && !isUnresolved(domain)) {
-      const host = url.hostname.toLowerCase();
-      const sub = /^\/orgs\/([^/]+)/.exec(url.pathname)?.[1];
-      if (host !== domain && sub?.toLowerCase() !== domain.split('.')[0]) {
+      // The emulator names an org only by its subdomain (/orgs/<sub>); Okta by its whole host.
+      const same = isLoopbackHost(url.hostname)
+        ? orgSubdomain(url) === domain.split('.')[0].toLowerCase()
+        : url.hostname.toLowerCase() === domain.toLowerCase();
+      if (!same) {
         reportProblem(
           this,
           new SpecValidationError(`AerialOrg '${this.node.path}'`, [

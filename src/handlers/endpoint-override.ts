@@ -9,7 +9,7 @@
  *
  * URLs that already point at a loopback host (a stack written for the emulator) are left alone.
  */
-import { ENV, isLoopbackHost } from '../common';
+import { ENV, isLoopbackHost, orgSubdomain } from '../common';
 import type { AerialEnvironment } from '../okta-api';
 
 /** OKTA_AERIAL_ENDPOINT_URL is not a usable URL. */
@@ -59,7 +59,7 @@ export function overrideAerialBase(
 export function overrideOrgUrl(endpoint: string | undefined, orgUrl: string): string {
   if (!endpoint || pointsAtLoopback(orgUrl)) return orgUrl;
   const url = new URL(orgUrl);
-  const subdomain = url.hostname.split('.')[0].toLowerCase();
+  const subdomain = orgSubdomain(url) as string; // not a loopback host, so the host's first label
   const rest = `${url.pathname}${url.search}`.replace(/^\/$/, '');
   return `${endpoint}/orgs/${subdomain}${rest}`;
 }

@@ -11,6 +11,7 @@ import {
   type PrincipalRateLimitSpec,
   type ProductAssignmentSpec,
 } from '../../src/contract';
+import { orgSubdomain } from '../../src/common';
 import { ACCOUNT_SPEC } from './spec-fixtures';
 
 const account: AerialConnectionSpec = ACCOUNT_SPEC;
@@ -378,4 +379,13 @@ describe('isLoopbackHost', () => {
     ['128.0.0.1', false],
     ['127.0.0.1.nip.io', false],
   ])('%s -> %s', (host, expected) => expect(isLoopbackHost(host)).toBe(expected));
+});
+
+describe('orgSubdomain', () => {
+  it.each([
+    ['https://Acme-Prod.okta.com', 'acme-prod'],
+    ['https://acme.oktapreview.com/oauth2/v1/token', 'acme'],
+    ['http://127.0.0.1:8787/orgs/Acme-Prod/oauth2/v1/token', 'acme-prod'],
+    ['http://localhost:8787/aerial/production', undefined],
+  ])('%s -> %s', (url, expected) => expect(orgSubdomain(new URL(url))).toBe(expected));
 });
