@@ -121,18 +121,6 @@ const STACK = 'contention';
 const out = (line) => process.stdout.write(`${line}\n`);
 const secs = (ms) => (ms / 1000).toFixed(2);
 
-/** mulberry32: a small seedable generator, so a kill schedule can be repeated exactly. */
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // ------------------------------------------------------------------------------------------------ the estate
 
 const pad = (n, w) => String(n).padStart(w, '0');
@@ -426,6 +414,8 @@ function describeAttempt(rec) {
 
 /** A run: attempts of checkout `co` for `round` until one exits 0 (or --max-attempts). */
 async function deployRun(co, round, pkg, constructs) {
+  // The emulator's seedable generator (mulberry32), so a kill schedule can be repeated exactly.
+  const { seededRandom } = require(path.join(pkg.lib, 'emulator', 'faults'));
   const rng = seededRandom((opts.seed * 7919 + co.index * 104729 + round * 1299709) >>> 0);
   await sleep(rng() * opts['stagger-ms']);
   const attempts = [];
