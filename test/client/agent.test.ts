@@ -4,7 +4,7 @@
  * on disk, (d) a crashed agent or stale socket does not block a later run, (e) calls still work, with a
  * warning, when the agent cannot start.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -22,6 +22,7 @@ import { basename, join } from 'node:path';
 import type { RunningEmulator } from '../../src/emulator';
 import { closeClients, openAerialClient } from '../../src/client';
 import { agentLocation } from '../../src/client/agent/agent-client';
+import { buildLib } from '../build-lib';
 import { aerialConnection, DEMO, emulator } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -159,19 +160,8 @@ describe('deploy agent (cross-process)', () => {
   };
 
   beforeAll(async () => {
-    // The agent runs from lib/ (bin/okta-aerial.js); build it once. Errors in files of other in-progress
-    // work do not stop tsc from emitting, so only the presence of the agent command is checked.
-    try {
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')],
-        { stdio: 'ignore' },
-      );
-    } catch {
-      // see above
-    }
-    if (!existsSync(join(ROOT, 'lib', 'cli', 'agent-command.js')))
-      throw new Error('build failed: lib/cli/agent-command.js is missing');
+    // The agent runs from lib/ (bin/okta-aerial.js); build it once.
+    buildLib('cli/agent-command.js');
     base = mkdtempSync(join(tmpdir(), 'oa-agent-'));
     emu = await emulator({ latencyMs: 50 });
     delete process.env.OKTA_AERIAL_NO_AGENT;

@@ -5,7 +5,7 @@
  * nothing and does nothing twice; NODE_EXTRA_CA_CERTS moved aside by a hook command is given back to
  * whatever needs TLS.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
   MAX_SOCKET_BYTES,
   thinAgentSocket,
 } from '../../src/hook/thin-hook';
+import { buildLib } from '../build-lib';
 import { aerialConnection, emulator } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -185,18 +186,7 @@ describe('thin hook path', () => {
   const linkOrgs = () => emu.log().filter((e) => e.route === 'aerial.linkOrg');
 
   beforeAll(async () => {
-    // Errors in files of other in-progress work do not stop tsc from emitting; check what is needed here.
-    try {
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')],
-        { stdio: 'ignore' },
-      );
-    } catch {
-      // see above
-    }
-    if (!existsSync(join(ROOT, 'lib', 'hook', 'thin-hook.js')))
-      throw new Error('build failed: lib/hook/thin-hook.js is missing');
+    buildLib('hook/thin-hook.js');
     base = mkdtempSync(join(tmpdir(), 'oa-thin-'));
     preload = join(base, 'record.js');
     writeFileSync(

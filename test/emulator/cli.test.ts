@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { buildLib } from '../build-lib';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'okta-aerial.js');
@@ -13,20 +14,7 @@ describe('okta-aerial emulator (CLI)', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(() => {
-    // The binary runs lib/; build it. tsc still emits when someone else's file has a type error, so only
-    // a missing output is fatal here.
-    try {
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
-        {
-          cwd: ROOT,
-          stdio: 'pipe',
-        },
-      );
-    } catch (e) {
-      if (!existsSync(join(ROOT, 'lib', 'emulator', 'server.js'))) throw e;
-    }
+    buildLib('emulator/server.js'); // the binary runs lib/
   });
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
