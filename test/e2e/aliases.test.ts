@@ -5,27 +5,14 @@
  */
 import { TerraformVariable, type TerraformStack } from 'cdktf';
 import { AerialOrg, OktaOrg, PrincipalRateLimit } from '../../src/constructs';
-import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, startTestEmulator, emulatorAccount } from './fixtures';
+import { ORGS, PRINCIPALS, limitOf, remoteOrgs, fileEmulator, emulatorAccount } from './fixtures';
 import { E2eProject } from './harness';
 
-let emu: RunningEmulator;
-let creds: Record<string, string>;
-const projects: E2eProject[] = [];
-
-beforeAll(async () => {
-  emu = await startTestEmulator({ quiet: true });
-  creds = emu.credentials();
-});
-
-afterAll(async () => {
-  for (const p of projects) p.cleanup();
-  await emu?.stop();
-});
+const file = fileEmulator();
 
 function project(name: string, build: (stack: TerraformStack) => void): E2eProject {
   const p = new E2eProject(name);
-  projects.push(p);
+  file.projects.push(p);
   p.synth(build);
   return p;
 }
@@ -36,7 +23,7 @@ const ALIAS =
 describe('aliases only the deploy can see', () => {
   it('an org by id and the same org by domain: the second hook fails naming both, and changes nothing', async () => {
     const p = project('orgalias', (stack) => {
-      const account = emulatorAccount(stack, creds);
+      const account = emulatorAccount(stack, file.creds);
       new AerialOrg(stack, 'ById', { account, orgId: ORGS.prod, status: 'ACTIVE' });
       new AerialOrg(stack, 'ByDomain', {
         account,
@@ -45,28 +32,28 @@ describe('aliases only the deploy can see', () => {
         status: 'INACTIVE',
       });
     });
-    await p.init(creds);
-    const first = await p.apply(creds);
+    await p.init(file.creds);
+    const first = await p.apply(file.creds);
     expect(first.code).not.toBe(0);
     const m = ALIAS.exec(first.output);
     expect(m).not.toBeNull();
     expect([m![1], m![2]].sort()).toEqual(["aerial-org 'orgalias/ByDomain'", "aerial-org 'orgalias/ById'"]);
     expect(m![3]).toContain(`org ${ORGS.prod} (acme-prod.okta.com)`);
     // Whichever ran first set its status; the other changed nothing.
-    const status = (await remoteOrgs(emu))[ORGS.prod].status;
+    const status = (await remoteOrgs(file.emu))[ORGS.prod].status;
     const firstWasById = m![1] === "aerial-org 'orgalias/ByDomain'";
     expect(status).toBe(firstWasById ? 'ACTIVE' : 'INACTIVE');
 
-    const again = await p.apply(creds);
+    const again = await p.apply(file.creds);
     expect(again.code).not.toBe(0);
     expect(again.output).toMatch(ALIAS);
-    expect((await remoteOrgs(emu))[ORGS.prod].status).toBe(status);
+    expect((await remoteOrgs(file.emu))[ORGS.prod].status).toBe(status);
   });
 
   it('a rate limit whose principal comes from another resource and one with the same principal literally', async () => {
     const p = project('prlalias', (stack) => {
       const api = new OktaOrg(stack, 'ProdApi', {
-        orgUrl: creds.OKTA_ORG_URL_ACME_PROD,
+        orgUrl: file.creds.OKTA_ORG_URL_ACME_PROD,
         apiTokenEnv: 'OKTA_API_TOKEN_ACME_PROD',
       });
       const principal = new TerraformVariable(stack, 'principal', { type: 'string', default: PRINCIPALS.ci });
@@ -83,14 +70,14 @@ describe('aliases only the deploy can see', () => {
         defaultPercentage: 60,
       });
     });
-    await p.init(creds);
-    const r = await p.apply(creds);
+    await p.init(file.creds);
+    const r = await p.apply(file.creds);
     expect(r.code).not.toBe(0);
     const m = ALIAS.exec(r.output);
     expect(m).not.toBeNull();
     expect(m![3]).toContain(`rate limit of SSWS_TOKEN ${PRINCIPALS.ci}`);
     // The first claimant (named second in the message) wrote; the other changed nothing.
     const winner = m![2] === "principal-rate-limit 'prlalias/Literal'" ? 60 : 30;
-    expect(limitOf((await remoteOrgs(emu))[ORGS.prod], PRINCIPALS.ci)).toEqual([winner, 50]);
+    expect(limitOf((await remoteOrgs(file.emu))[ORGS.prod], PRINCIPALS.ci)).toEqual([winner, 50]);
   });
 });

@@ -3,6 +3,7 @@ import { openAerialClient, type AerialClient } from '../../src/client';
 import type { Construct } from 'constructs';
 import { AerialAccount, type AerialAccountProps } from '../../src/constructs';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import type { E2eProject } from './harness';
 
 export const ORGS = {
   prod: '00oDemoAcmeProd00001',
@@ -124,4 +125,30 @@ export function emulatorAccount(
     clientId: creds.OKTA_AERIAL_CLIENT_ID,
     ...props,
   });
+}
+
+/** The emulator of a test file, its credentials and the projects its tests make (see {@link fileEmulator}). */
+export interface FileEmulator {
+  readonly emu: RunningEmulator;
+  readonly creds: Record<string, string>;
+  /** Projects to clean up after the file's tests. */
+  readonly projects: E2eProject[];
+}
+
+/**
+ * One quiet test emulator for a test file: started before its tests, stopped after them, and the projects
+ * pushed onto `projects` cleaned up. `emu` and `creds` are set once the file's tests run.
+ */
+export function fileEmulator(options: EmulatorOptions = {}): FileEmulator {
+  // Filled in by beforeAll, before any test of the file reads it.
+  const file = { projects: [] } as unknown as { -readonly [K in keyof FileEmulator]: FileEmulator[K] };
+  beforeAll(async () => {
+    file.emu = await startTestEmulator({ quiet: true, ...options });
+    file.creds = file.emu.credentials();
+  });
+  afterAll(async () => {
+    for (const p of file.projects) p.cleanup();
+    await file.emu?.stop();
+  });
+  return file;
 }
