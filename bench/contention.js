@@ -51,6 +51,7 @@ const {
   cliEnv,
   killGroups,
   machineCpuS,
+  routeSummary,
   runGroup,
   sleep,
   snapshotPackage,
@@ -431,18 +432,6 @@ async function deployRun(co, round, pkg, constructs) {
 
 // ------------------------------------------------------------------------------------------------ main
 
-function routeSummary(byRoute) {
-  return Object.entries(byRoute)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([route, byStatus]) =>
-        `${route} ${Object.entries(byStatus)
-          .map(([s, c]) => `${c}x${s}`)
-          .join('+')}`,
-    )
-    .join(', ');
-}
-
 /** What the request log says about throttling: 429s per route family, per round, and the busiest seconds. */
 function throttleProfile(log, roundSpans) {
   const lines = [];
@@ -713,7 +702,8 @@ async function main() {
       out('  error lines of failed attempts (count x line):');
       for (const [k, v] of [...errorCounts].sort((a, b) => b[1] - a[1]).slice(0, 12)) out(`    ${v}x ${k}`);
     }
-    out(`  requests by route: ${routeSummary(stats.byRoute)}`);
+    const sorted = Object.fromEntries(Object.entries(stats.byRoute).sort(([a], [b]) => a.localeCompare(b)));
+    out(`  requests by route: ${routeSummary(sorted)}`);
     out(
       `  writes ${stats.writes}; tokens issued ${JSON.stringify(stats.tokensIssued)}; max in flight account ${maxInFlight} ` +
         `(cap ${SLOTS}), per org max ${Math.max(0, ...Object.values(stats.maxInFlightOrg ?? {}))}`,

@@ -44,7 +44,16 @@ const CLI = path.join(ROOT, 'bin', 'okta-aerial.js');
 const { App, HttpBackend, TerraformStack } = require('cdktf');
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = require(lib);
 const { startEmulator, demoSeed, DEMO } = require(path.join(lib, 'emulator'));
-const { CLK_TCK, agentPids, cliEnv, mustRun, run, stopAgents } = require('./support');
+const {
+  CLK_TCK,
+  agentPids,
+  cliEnv,
+  machineCpuS,
+  mustRun,
+  routeSummary,
+  run,
+  stopAgents,
+} = require('./support');
 
 const int = (v, d) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
 const SHAPE = {
@@ -281,14 +290,6 @@ function startStateServer() {
 
 // ------------------------------------------------------------------------------------------------ processes
 
-/** Busy and total CPU seconds of the whole machine so far (all users), from /proc/stat. */
-function machineCpuS() {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = f[3] + (f[4] ?? 0);
-  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
-}
-
 function processCpuS(pid) {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -451,14 +452,7 @@ function timeline(log, startedAt, latencyMs) {
 function describeDeploy(r, latencyMs) {
   const d = r.deploy;
   const floorS = (d.requests * (latencyMs / 1000)) / SLOTS;
-  const routes = Object.entries(d.byRoute)
-    .map(
-      ([route, byStatus]) =>
-        `${route} ${Object.entries(byStatus)
-          .map(([s, c]) => `${c}x${s}`)
-          .join('+')}`,
-    )
-    .join(', ');
+  const routes = routeSummary(d.byRoute);
   out(
     `-parallelism=${r.parallelism}: deploy ${secs(d.ms)} s (load before ${d.load0}), ${d.hooks} hooks, ` +
       `requests ${d.requests} (floor ${floorS.toFixed(2)} s, ratio ${(d.ms / 1000 / floorS).toFixed(2)}), ` +

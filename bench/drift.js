@@ -39,7 +39,7 @@ const CLI = path.join(ROOT, 'bin', 'okta-aerial.js');
 const { App, LocalBackend, TerraformStack } = require('cdktf');
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = require(lib);
 const { startEmulator, demoSeed, DEMO } = require(path.join(lib, 'emulator'));
-const { cliEnv, mustRun, run, stopAgents } = require('./support');
+const { cliEnv, mustRun, routeSummary, run, stopAgents } = require('./support');
 
 const SHAPE = { orgs: 500, apiOrgs: 10, limitsPerOrg: 50 };
 const TINY = { orgs: 4, apiOrgs: 2, limitsPerOrg: 2 };
@@ -531,14 +531,7 @@ async function main() {
       `drift run: exit ${r.code}, ${summary['in-sync']} in sync, ${summary.drifted} drifted, ${summary.missing} missing, ` +
         `${summary['not-deployed']} not deployed: as seeded`,
     );
-    const routes = Object.entries(stats.byRoute)
-      .map(
-        ([route, byStatus]) =>
-          `${route} ${Object.entries(byStatus)
-            .map(([s, c]) => `${c}x${s}`)
-            .join('+')}`,
-      )
-      .join(', ');
+    const routes = routeSummary(stats.byRoute);
     out(
       `requests counted by the emulator (stats().totalRequests: every API request, token requests included): ${requests} = ${routes}`,
     );

@@ -270,6 +270,18 @@ function startEmulatorProcess(
   });
 }
 
+/** The emulator's requests by route and status, as one line: `aerial.getOrg 200x404, oauth.token 1x200`. */
+function routeSummary(byRoute) {
+  return Object.entries(byRoute)
+    .map(
+      ([route, byStatus]) =>
+        `${route} ${Object.entries(byStatus)
+          .map(([s, c]) => `${c}x${s}`)
+          .join('+')}`,
+    )
+    .join(', ');
+}
+
 module.exports = {
   CLK_TCK,
   childrenCpuS,
@@ -286,5 +298,6 @@ module.exports = {
   snapshotPackage,
   admin,
   startEmulatorProcess,
+  routeSummary,
   sleep,
 };
