@@ -14,6 +14,7 @@ import {
   ProductAssignment,
 } from '../../src/constructs';
 import { startEmulator, validateSeed, type RunningEmulator } from '../../src/emulator';
+import { remoteOrgs } from './fixtures';
 import { E2eProject } from './harness';
 
 const ACCOUNT = '0227acmeaerialaccount000001';
@@ -115,24 +116,11 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
     expect(deployed.output).toContain(`aerial-org 'okta/Prod': linked org ${PROD_ID}`);
     expect(deployed.output).toContain(`granted Aerial consent to account ${ACCOUNT}`);
     expect(deployed.output).toContain(`aerial-org 'okta/New': linked org ${NEW_ID}`);
-    const state = (await (await fetch(`${emu.url}/__admin/state`)).json()) as {
-      orgs: Array<{
-        id: string;
-        domain: string;
-        status: string;
-        linkedAccountId: string | null;
-        enabledProducts: string[];
-        rateLimits: Array<{
-          principalId: string;
-          defaultPercentage: number;
-          defaultConcurrencyPercentage: number;
-        }>;
-      }>;
-    };
-    const byDomain = Object.fromEntries(state.orgs.map((o) => [o.domain, o]));
+    const orgs = await remoteOrgs(emu);
+    const byDomain = Object.fromEntries(Object.values(orgs).map((o) => [o.domain, o]));
     // The consent org and the org linked by id are one org, at the connection's domain.
     expect(byDomain['acme-new.okta.com']).toMatchObject({ id: NEW_ID, linkedAccountId: ACCOUNT });
-    expect(state.orgs.find((o) => o.id === PROD_ID)).toMatchObject({
+    expect(orgs[PROD_ID]).toMatchObject({
       linkedAccountId: ACCOUNT,
       status: 'ACTIVE',
       enabledProducts: expect.arrayContaining(['P000052', 'P009999']),

@@ -35,8 +35,8 @@ export interface RemoteOrg {
   rateLimits: RemoteRateLimit[];
 }
 
-/** The emulator's current state of every org (what Okta would hold). */
-export async function remoteOrgs(emu: RunningEmulator): Promise<Record<string, RemoteOrg>> {
+/** The emulator's current state of every org (what Okta would hold), by id; any emulator at `url`. */
+export async function remoteOrgs(emu: { readonly url: string }): Promise<Record<string, RemoteOrg>> {
   const res = await fetch(`${emu.url}/__admin/state`);
   const state = (await res.json()) as { orgs: RemoteOrg[] };
   return Object.fromEntries(state.orgs.map((o) => [o.id, o]));

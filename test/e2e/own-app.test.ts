@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { remoteOrgs } from './fixtures';
 import { REPO_ROOT, baseEnv, run } from './harness';
 import { NODE_VERSIONS, nodeBinDir } from './node-versions';
 
@@ -182,20 +183,7 @@ describe.each(LINES)('in an app made by `$cdk init`', ({ cdk, node, cli }) => {
     const deployed = await cdkCli(['deploy', '--auto-approve'], creds);
     expect(deployed).toMatch(/aerial-org 'okta\/Prod': linked org acme-prod\.okta\.com \(cell ok1\)/);
     expect(deployed).toContain('created as');
-    const live = (await (await fetch(`${url}/__admin/state`)).json()) as {
-      orgs: Array<{
-        domain: string;
-        linkedAccountId: string | null;
-        status: string;
-        enabledProducts: string[];
-        rateLimits: Array<{
-          principalId: string;
-          defaultPercentage: number;
-          defaultConcurrencyPercentage: number;
-        }>;
-      }>;
-    };
-    const prod = live.orgs.find((o) => o.domain === 'acme-prod.okta.com')!;
+    const prod = Object.values(await remoteOrgs({ url })).find((o) => o.domain === 'acme-prod.okta.com')!;
     expect(prod).toMatchObject({ linkedAccountId: '0227acmeaerialaccount000001', status: 'ACTIVE' });
     expect([...prod.enabledProducts].sort()).toEqual(['P000052', 'P000131']);
     expect(prod.rateLimits).toEqual([
