@@ -4,7 +4,9 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import * as selfsigned from 'selfsigned';
 import {
   closeClients,
   ConfigurationError,
@@ -433,5 +435,65 @@ describe('client transport (raw loopback server)', () => {
     })().catch((e: unknown) => e);
     expect(linked).toBeInstanceOf(ProtocolError);
     expect(linked).toMatchObject({ status: 200, requestId: 'req-l', request: { method: 'GET' } });
+  });
+});
+
+describe('client transport over TLS that cannot work (loopback servers)', () => {
+  let connections = 0;
+  const servers: Array<http.Server | https.Server> = [];
+  const sleeps: number[] = [];
+  const listen = async (server: http.Server | https.Server): Promise<number> => {
+    server.on('connection', () => connections++);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return (server.address() as AddressInfo).port;
+  };
+  const get = (orgUrl: string) =>
+    openPrincipalRateLimitClient(
+      { orgUrl, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' } },
+      { useAgent: false, sleep: async (ms) => void sleeps.push(ms), log: () => {} },
+    )
+      .get('prl1')
+      .catch((e: unknown) => e);
+  afterEach(async () => {
+    await closeClients();
+    connections = 0;
+    sleeps.length = 0;
+  });
+  afterAll(async () => {
+    for (const s of servers) await new Promise((r) => s.close(r));
+  });
+
+  it('does not retry a certificate that does not verify, and says how to trust a private CA', async () => {
+    const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+    });
+    const port = await listen(
+      https.createServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.end('[]')),
+    );
+    const err = await get(`https://127.0.0.1:${port}`);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ attempts: 1, retryable: false });
+    expect((err as Error).message).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect((err as Error).message).toContain(
+      `The TLS certificate of 127.0.0.1:${port} does not verify (DEPTH_ZERO_SELF_SIGNED_CERT). ` +
+        'If a proxy on your network inspects TLS',
+    );
+    expect((err as Error).message).toContain("set NODE_EXTRA_CA_CERTS to that CA's PEM file");
+    expect(connections).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not retry an https:// URL for a port that serves plain HTTP, and names the emulator on loopback', async () => {
+    const port = await listen(http.createServer((_req, res) => res.end('[]')));
+    const err = await get(`https://127.0.0.1:${port}`);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ attempts: 1, retryable: false });
+    expect((err as Error).message).toContain(
+      `127.0.0.1:${port} did not answer with TLS (EPROTO). The local emulator serves plain HTTP: use an http:// URL`,
+    );
+    expect(connections).toBe(1);
+    expect(sleeps).toEqual([]);
   });
 });

@@ -149,6 +149,23 @@ describe('createOktaApiError', () => {
     expect(refused('aerial-apac.okta.com')).toContain('Check network access to aerial-apac.okta.com');
   });
 
+  it('names the fix of a TLS failure, which is not retryable', () => {
+    const tls = (code: string, host: string) =>
+      createOktaApiError({ operation: 'getOrg x', attempts: 1, service: 'aerial', code, host });
+    const cert = tls('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'aerial-apac.okta.com');
+    expect(cert).toBeInstanceOf(NetworkError);
+    expect(cert.retryable).toBe(false);
+    expect(cert.message).toContain(
+      'The TLS certificate of aerial-apac.okta.com does not verify (UNABLE_TO_GET_ISSUER_CERT_LOCALLY).',
+    );
+    expect(cert.message).toContain('NODE_EXTRA_CA_CERTS');
+    expect(tls('EPROTO', 'aerial-apac.okta.com').message).toContain(
+      "aerial-apac.okta.com did not complete a TLS handshake (EPROTO): check the URL's scheme and port",
+    );
+    expect(tls('EPROTO', 'localhost:8787').message).toContain('The local emulator serves plain HTTP');
+    expect(tls('ECONNRESET', 'aerial-apac.okta.com').retryable).toBe(true);
+  });
+
   it('builds network, timeout and deadline errors', () => {
     const net = createOktaApiError({
       operation: 'getOrg x',

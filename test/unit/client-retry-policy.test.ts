@@ -41,6 +41,9 @@ describe('classifyFailure', () => {
       'dpop-nonce',
     ],
     [{ code: 'ECONNRESET' }, 'network'],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
+    [{ code: 'EPROTO' }, 'tls'],
     [{ code: 'ETIMEDOUT' }, 'timeout'],
     [{ code: 'ECONNABORTED' }, 'timeout'],
   ])('%j is %s', (input, kind) => {
@@ -52,6 +55,7 @@ describe('shouldRetry', () => {
   it.each([
     ['GET 503', ctx({ status: 503 }), true, undefined],
     ['PUT reset', ctx({ method: 'PUT', code: 'ECONNRESET' }), true, undefined],
+    ['GET to an untrusted certificate', ctx({ code: 'CERT_HAS_EXPIRED' }), false, 'not-retryable'],
     ['POST 503 is never repeated blindly', ctx({ method: 'POST', status: 503 }), false, 'unsafe-method'],
     [
       'POST reset is never repeated blindly',

@@ -6,6 +6,7 @@
  */
 import { isLoopbackHost } from '../../common/net';
 import { redact } from '../log/redact';
+import { tlsFailureOf } from '../policy/retry-policy';
 import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
 import { causeRecordOf, redactRequest } from './okta-aerial-error';
 
@@ -63,7 +64,7 @@ export function toErrorRecord(facts: ErrorFacts): ApiErrorRecord {
   const type = errorType(facts, parsed.errorCode, parsed.errorSummary);
   const retryable =
     type === 'RateLimitError' ||
-    type === 'NetworkError' ||
+    (type === 'NetworkError' && !tlsFailureOf(facts.code)) ||
     (type === 'TimeoutError' && !facts.deadlineExceeded) ||
     (status !== undefined && status >= 500 && status !== 501);
   let detail: string | undefined;
@@ -186,6 +187,7 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
     case 'NetworkError':
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
+      if (tlsFailureOf(facts.code)) return tlsHint(facts.code as string, facts.host);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
@@ -205,12 +207,32 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
 
 /** A loopback host refused the connection: nothing listens there, which for this project means the emulator. */
 function refusedOnLoopback(facts: { code?: string; host?: string }): boolean {
-  if (facts.code !== 'ECONNREFUSED' || !facts.host) return false;
+  return facts.code === 'ECONNREFUSED' && onLoopback(facts.host);
+}
+
+/** The host (with its port) is this machine: where the local emulator runs. */
+function onLoopback(host: string | undefined): boolean {
+  if (!host) return false;
   try {
-    return isLoopbackHost(new URL(`http://${facts.host}`).hostname);
+    return isLoopbackHost(new URL(`http://${host}`).hostname);
   } catch {
     return false;
   }
+}
+
+/** What to do about a TLS failure, which repeats on every attempt and so is not retried. */
+function tlsHint(code: string, host = 'the API host'): string {
+  if (tlsFailureOf(code) === 'certificate')
+    return (
+      `The TLS certificate of ${host} does not verify (${code}). If a proxy on your network inspects TLS, or ` +
+      "the host's certificate comes from a private CA, set NODE_EXTRA_CA_CERTS to that CA's PEM file; do not " +
+      "turn certificate checks off. Otherwise check the URL's host name."
+    );
+  return onLoopback(host)
+    ? `${host} did not answer with TLS (${code}). The local emulator serves plain HTTP: use an http:// URL for ` +
+        "it (the URLs 'npx okta-aerial emulator' prints)."
+    : `${host} did not complete a TLS handshake (${code}): check the URL's scheme and port (Okta is https:// on 443) ` +
+        'and any proxy in between.';
 }
 
 function emulatorHint(host: string): string {

@@ -138,7 +138,9 @@ export class Operation {
       body: f.body,
       headers: f.headers,
       code: f.code,
-      transportMessage: transport ? redact(e.message, this.spec.context.secrets) : undefined,
+      transportMessage: transport
+        ? redact(e.message, this.spec.context.secrets).replace(/\s+/g, ' ').trim()
+        : undefined,
       cause: transport ? e : undefined,
       deadlineExceeded: this.verdict?.deadlineExceeded,
       budgetExhausted: this.verdict?.reason === 'budget',

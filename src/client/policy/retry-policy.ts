@@ -46,6 +46,7 @@ export type FailureKind =
   | 'dpop-nonce' // use_dpop_nonce: 401 from a resource server, 400 from the authorization server
   | 'server' // 5xx except 501
   | 'network' // reset, refused, hang up
+  | 'tls' // the certificate is not trusted, or the host does not speak TLS: repeats on every attempt
   | 'timeout' // attempt timed out
   | 'client'; // anything else: not retryable
 
@@ -87,6 +88,37 @@ export interface RetryDecision {
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** Node's codes for a certificate that does not verify (OpenSSL's X509_V_ERR names, and the host check). */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** How a TLS failure that no retry can fix is named in errors, or undefined for any other code. */
+export function tlsFailureOf(code: string | undefined): 'certificate' | 'protocol' | undefined {
+  if (code === undefined) return undefined;
+  if (CERTIFICATE_CODES.has(code)) return 'certificate';
+  // The handshake failed: typically an https:// URL for a port that serves plain HTTP (OpenSSL's "wrong
+  // version number"), or no protocol version or cipher in common.
+  if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) return 'protocol';
+  return undefined;
+}
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Classifies a failed attempt. */
@@ -96,6 +128,7 @@ export function classifyFailure(
   const { status, headers = {} } = ctx;
   if (status === undefined) {
     if (ctx.code && TIMEOUT_CODES.has(ctx.code)) return 'timeout';
+    if (tlsFailureOf(ctx.code)) return 'tls';
     return 'network';
   }
   if (status === 429) {
@@ -121,7 +154,7 @@ export function classifyFailure(
  */
 export function shouldRetry(ctx: RetryContext): RetryDecision {
   const kind = classifyFailure(ctx);
-  if (kind === 'client') return { retry: false, kind, reason: 'not-retryable' };
+  if (kind === 'client' || kind === 'tls') return { retry: false, kind, reason: 'not-retryable' };
   if (ctx.attempt >= ctx.policy.maxAttempts) return { retry: false, kind, reason: 'attempts' };
   // The server refused to authenticate the call, so it did nothing: safe for any method.
   if (kind === 'auth')
