@@ -24,9 +24,14 @@
  * second client takes part of the capacity: BACKGROUND workers per API (the bench org's Principal Rate Limits
  * API and the Aerial account), each looping GETs against the same org / account (pausing 100 ms after a 429),
  * started before and stopped after the measured run; its throughput is printed beside each shared run.
- * Every run has a fresh emulator with the same seed.
+ * Every run has a fresh emulator with the same seed. A first run of ours is discarded (warm-up): every SDK
+ * run comes after a run of the same SDK code, and the emulator's code is warm for all of them.
  * floor = requests x latency / 10, requests = what the emulator counted for our run (token requests and
  * 429s included, background requests excluded).
+ * Shared, the fair floor: the background's demand per API (the slots it holds on average while it runs
+ * alone, measured over its warm-up) leaves 10 minus that to the contender; fair_floor_s = our requests on
+ * the busier API x latency / those slots. fair_speedup_max = best pooled SDK shared seconds / fair_floor_s:
+ * the most any client could reach over that SDK while it leaves the background its share.
  * Last line: client-bench: speedup=<sdk seconds / our seconds> ours_failures=<n> sdk_failures=<n> ours_429=<n>
  *   sdk_429=<n> pooled_sdk_speedup=<best of SDK pool 10 / pool 20, alone, seconds / our seconds>
  *   floor_ratio=<our seconds / floor seconds>
@@ -50,6 +55,8 @@ const MAX_SDK_MS = 120_000;
 const SDK_MAX_RETRIES = 5;
 const POOLS = [10, 20];
 const BACKGROUND = 4;
+const WARMUP_MS = 2000;
+const DEMAND_MS = 1500;
 
 const pad = (prefix, i) => `${prefix}${String(i).padStart(20 - prefix.length, '0')}`;
 const principalIds = Array.from({ length: PRINCIPALS }, (_, i) => pad('00TBench', i));
@@ -240,21 +247,27 @@ async function runPool(thunks, size) {
 /**
  * A second client sharing the capacity: `workers` loops per API, each sending one GET at a time to the bench
  * org's Principal Rate Limits API and to the Aerial account (pausing 100 ms after a 429), until stopped.
+ * Its demand per API (the slots it holds on average) is measured while it runs alone, over the last
+ * DEMAND_MS of its warm-up, and again while the measured run is on.
  */
 async function startBackground(emu, workers) {
   const c = emu.credentials();
   const token = await fetchBearerToken(c);
   const counts = { requests: 0, ok: 0, throttled: 0, other: 0 };
+  /** Milliseconds of requests in flight per API since `from` (the overlap of each request with it). */
+  const busy = { from: Infinity, prl: 0, aerial: 0 };
   let stopping = false;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const loop = async (url, authorization) => {
+  const loop = async (api, url, authorization) => {
     while (!stopping) {
       counts.requests++;
+      const started = performance.now();
       try {
         const res = await fetch(url, {
           headers: { Authorization: authorization, Accept: 'application/json' },
         });
         await res.arrayBuffer();
+        busy[api] += Math.max(0, performance.now() - Math.max(started, busy.from));
         if (res.status === 429) {
           counts.throttled++;
           await sleep(100);
@@ -266,26 +279,42 @@ async function startBackground(emu, workers) {
       }
     }
   };
+  /** Average slots held per API since busy.from; restarts the measurement. */
+  const occupancy = () => {
+    const now = performance.now();
+    const ms = now - busy.from;
+    const out = { prl: busy.prl / ms, aerial: busy.aerial / ms };
+    Object.assign(busy, { from: now, prl: 0, aerial: 0 });
+    return out;
+  };
   const prlUrl = `${c.OKTA_ORG_URL_BENCH_PRL}/api/v1/principal-rate-limits?filter=${encodeURIComponent(
     `principalType eq "SSWS_TOKEN" and principalId eq "${principalIds[0]}"`,
   )}`;
   const orgUrl = `${c.OKTA_AERIAL_BASE_URL}/${c.OKTA_AERIAL_ACCOUNT_ID}/api/v1/orgs/${orgIds[0]}`;
   const loops = [
-    ...Array.from({ length: workers }, () => loop(prlUrl, `SSWS ${c.OKTA_API_TOKEN_BENCH_PRL}`)),
-    ...Array.from({ length: workers }, () => loop(orgUrl, `Bearer ${token}`)),
+    ...Array.from({ length: workers }, () => loop('prl', prlUrl, `SSWS ${c.OKTA_API_TOKEN_BENCH_PRL}`)),
+    ...Array.from({ length: workers }, () => loop('aerial', orgUrl, `Bearer ${token}`)),
   ];
-  await sleep(1000); // the background is in full swing before the measured run starts
+  // The background is in full swing before the measured run starts; its demand is measured alone.
+  await sleep(WARMUP_MS - DEMAND_MS);
+  busy.from = performance.now();
+  await sleep(DEMAND_MS);
+  const demand = occupancy();
   const t0 = performance.now();
   const at0 = { ...counts };
   return {
+    demand,
     /** Stops the loops; returns what the background did while the measured run was on. */
     async stop() {
       const seconds = (performance.now() - t0) / 1000;
+      const held = occupancy();
       const during = {
         requests: counts.requests - at0.requests,
         ok: counts.ok - at0.ok,
         throttled: counts.throttled - at0.throttled,
         seconds,
+        held,
+        demand,
       };
       stopping = true;
       await Promise.all(loops);
@@ -378,6 +407,9 @@ async function main() {
     (emu) =>
       runSdk(emu, { pool, perApi, maxRetries: SDK_MAX_RETRIES });
 
+  // Ours would otherwise run first, with the emulator's code and ours not yet compiled by V8, while every
+  // SDK run comes after a run of the same SDK code: one discarded run first warms up both.
+  const warmUp = await contend('ours', runOurs, { shared: false });
   const ours = await contend('ours', runOurs, { shared: false });
   const sdk = await contend('sdk', (emu) => runSdk(emu), { shared: false });
   const pooled = [];
@@ -399,11 +431,14 @@ async function main() {
   const sdkLine = (x) =>
     `${x.seconds.toFixed(2)} s until done (${x.rounds} round(s)); first pass ${x.firstPassSeconds.toFixed(2)} s with ${x.failures} of ${PRINCIPALS + ORGS} items failed; ` +
     `unfinished ${x.unfinished}; requests ${x.requests}, 429s ${x.throttled}`;
+  const slots = (o) => `prl ${o.prl.toFixed(2)}, aerial ${o.aerial.toFixed(2)}`;
   const bgLine = (b) =>
     b
-      ? `; background client meanwhile: ${b.ok} requests done in ${b.seconds.toFixed(1)} s (${(b.ok / b.seconds).toFixed(1)}/s), ${b.throttled} got 429`
+      ? `; background client meanwhile: ${b.ok} requests done in ${b.seconds.toFixed(1)} s (${(b.ok / b.seconds).toFixed(1)}/s), ${b.throttled} got 429, ` +
+        `slots held ${slots(b.held)} (alone it holds ${slots(b.demand)})`
       : '';
 
+  w(`warm-up (discarded): ours ${warmUp.seconds.toFixed(2)} s`);
   w(`ours:  ${oursLine(ours)}`);
   w(`sdk:   ${sdkLine(sdk)} (everything at once, default retries)`);
   for (const p of pooled) w(`${p.name.padEnd(12)} (maxRetries ${SDK_MAX_RETRIES}), alone: ${sdkLine(p)}`);
@@ -425,13 +460,20 @@ async function main() {
   const bestAlone = pooled.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const bestShared = pooledShared.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const oursFloor = floorS(ours.requests);
-  const sharedFloor = floorS(oursShared.requests, SLOTS - BACKGROUND);
+  // Shared: each API has the slots the background client leaves when it runs alone (its demand); a client
+  // that takes no more than those needs at least this long for our requests on the busier API.
+  const demand = oursShared.background.demand;
+  const sharedFloor = Math.max(
+    ...['prl', 'aerial'].map((api) => floorS(oursShared.counters[api].requests, SLOTS - demand[api])),
+  );
   // Our client has one limiter per API (10 slots each); the busiest one bounds it.
   const perApiFloor = Math.max(floorS(ours.counters.prl.requests), floorS(ours.counters.aerial.requests + 1));
   w(
     `floors: requests x ${LATENCY_MS} ms / ${SLOTS} = ${oursFloor.toFixed(2)} s for our ${ours.requests} requests; ` +
       `the two APIs have ${SLOTS} slots each, so the busier one alone needs ${perApiFloor.toFixed(2)} s (ours / that = ${(ours.seconds / perApiFloor).toFixed(2)}); ` +
-      `shared, with ${SLOTS - BACKGROUND} slots left per API: ${sharedFloor.toFixed(2)} s (ours / that = ${(oursShared.seconds / sharedFloor).toFixed(2)})`,
+      `shared, with the slots the background leaves (${SLOTS} minus ${slots(demand)}), the busier API needs ${sharedFloor.toFixed(2)} s ` +
+      `(ours / that = ${(oursShared.seconds / sharedFloor).toFixed(2)}; best pooled SDK / that = ${(bestShared.seconds / sharedFloor).toFixed(2)}, ` +
+      `the most any client could reach without taking the background's share)`,
   );
   w(
     `targets: pooled_sdk_speedup >= 1.0 alone (${(bestAlone.seconds / ours.seconds).toFixed(2)}) and >= 1.5 shared (${(bestShared.seconds / oursShared.seconds).toFixed(2)}); ` +
@@ -443,7 +485,7 @@ async function main() {
       ` pooled_sdk_speedup_shared=${(bestShared.seconds / oursShared.seconds).toFixed(2)} ours_429=${oursShared.throttled} ` +
       pooledShared.map((p) => `sdk_pool${p.name.split(' ').pop()}_429=${p.throttled}`).join(' ') +
       ` ours_failures=${oursShared.failures} sdk_failures=${pooledShared.map((p) => p.failures).join('/')} ` +
-      `floor_shared_s=${sharedFloor.toFixed(2)}`,
+      `fair_floor_s=${sharedFloor.toFixed(2)} fair_speedup_max=${(bestShared.seconds / sharedFloor).toFixed(2)}`,
   );
   w(
     `client-bench: speedup=${(sdk.seconds / ours.seconds).toFixed(2)} ours_failures=${ours.failures} sdk_failures=${sdk.failures} ours_429=${ours.throttled} sdk_429=${sdk.throttled} ` +
