@@ -69,7 +69,7 @@ describe.each([
     expect(r.output).toMatch(problem);
     expect(r.output).toMatch(fix);
     expect(r.output).toMatch(/no request was sent/);
-    expect(r.output).not.toMatch(/401|invalid_private_key|after \d+ attempts/);
+    expect(r.output).not.toMatch(/\b401\b|invalid_private_key|after \d+ attempts/);
     expect(emu.log()).toEqual([]);
     for (const line of key.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----')))
       expect(r.output).not.toContain(line);
