@@ -1,32 +1,26 @@
 /**
- * The adaptive concurrency window: at most `window` requests in flight. A concurrency 429 says the account was
- * full when the refused request arrived, with `held` of ours in flight (that one included), so the others had
- * the rest: the window drops to one less than `held` (at least one slot less than it was), but never by more
- * than half in one round trip, in case the others' share was a passing burst. Each success grows it back by
- * about one slot per window's worth of successes, never above the cap. One limiter exists per environment
- * and account in a process; the deploy agent makes that one per machine.
+ * The adaptive concurrency window (AIMD): at most `window` requests in flight, where the window shrinks
+ * multiplicatively when the API answers with a concurrency 429 and grows back by about one slot per
+ * window's worth of successes, never above the cap. So it also behaves when other clients share the account.
+ * One limiter exists per environment and account in a process; the deploy agent makes that one per machine.
  *
  * Once the account has answered a concurrency 429, other clients are sharing it (several machines, each
- * with its own agent): the window then grows about thirty times slower, and only while it is full (requests
- * wait for a slot), until 500 successes in a row without one. So it seldom probes for a slot that another
- * client holds. Measured with three machines saturating one account (bench/contention.js) and beside a
- * client that keeps 4 of the 10 slots (bench/client.js): 429s fell to about 1% and 1.2% of requests,
- * with the other client keeping its share.
+ * with its own agent): the window then grows ten times slower, and only while it is full (requests wait
+ * for a slot), as TCP's congestion window does after a loss, until 500 successes in a row without one.
+ * Measured with three machines saturating one account (bench/contention.js): 429s fell from about 20% of
+ * requests to a few percent, at the same speed.
  */
 
-/** The most one round trip's 429s take off the window: half of it. */
-export const MAX_SHRINK = 0.5;
+/** Fraction kept when the window shrinks. */
+export const SHRINK_FACTOR = 0.75;
 
-/**
- * The window after a concurrency 429 of a request that started with `held` of ours in flight (itself
- * included): one less than `held` and than the window, but at least half the window and one slot.
- */
-export function shrinkWindow(window: number, held: number): number {
-  return Math.max(1, window * MAX_SHRINK, Math.min(window, held) - 1);
+/** The window after a concurrency 429 (never below one slot). */
+export function shrinkWindow(window: number): number {
+  return Math.max(1, window * SHRINK_FACTOR);
 }
 
 /** Growth per success once the account has been found shared (a concurrency 429 was seen). */
-export const CONTENDED_GROWTH = 0.03;
+export const CONTENDED_GROWTH = 0.1;
 
 /** Successes without a concurrency 429 after which the account counts as no longer shared. */
 export const UNCONTENDED_AFTER = 500;
@@ -54,8 +48,6 @@ export class AdaptiveLimiter {
   private peak = 0;
   /** Incremented on every shrink; a 429 of a request started before the last shrink does not shrink again. */
   private epoch = 0;
-  /** The window before the last shrink: the later 429s of the same round shrink from it too. */
-  private roundWindow = 0;
   private readonly waiting: Array<() => void> = [];
   /** The account answered a concurrency 429 recently: other clients share it. */
   private contended = false;
@@ -109,21 +101,16 @@ export class AdaptiveLimiter {
     }
     this.peak = Math.max(this.peak, this.active);
     const startedIn = this.epoch;
-    const held = this.active;
     let released = false;
     return (outcome) => {
       if (released) return;
       released = true;
       this.active--;
       if (outcome === 'throttled') {
-        // One shrink per "round trip": a burst of 429s caused by the same window counts once, except that
-        // a refusal which found fewer of ours in flight lowers the window to what it found.
+        // One shrink per "round trip": a burst of 429s caused by the same window counts once.
         if (startedIn === this.epoch) {
-          this.roundWindow = this.win;
-          this.win = shrinkWindow(this.win, held);
+          this.win = shrinkWindow(this.win);
           this.epoch++;
-        } else if (startedIn === this.epoch - 1) {
-          this.win = Math.min(this.win, shrinkWindow(this.roundWindow, held));
         }
         this.contended = true;
         this.sinceThrottle = 0;
