@@ -9,6 +9,7 @@
 import type { HookAction } from '../handlers/context';
 import type { ClientOpeners } from '../client/open';
 import type { ApiResponse } from '../client/types';
+import type { FailureKind } from '../client/policy/retry-policy';
 import { ENV } from '../contract';
 import { closeHandlerContexts, openHandlerContext } from './handler-context';
 import { CliUsageError } from './output';
@@ -102,11 +103,12 @@ export async function runHook(
 }
 
 /** What kinds of failed attempt a hook's retries were for, in the words of the summary line. */
-const KIND_WORDS: Record<string, string> = {
+const KIND_WORDS: Record<FailureKind, string> = {
   concurrency: '429',
   rate: '429 (rate limit)',
   server: '5xx',
   network: 'reset',
+  tls: 'TLS',
   timeout: 'timeout',
   auth: '401',
   'dpop-nonce': 'DPoP nonce',
@@ -130,7 +132,9 @@ export class RetryTally {
   /** The line, or undefined when no call was retried. */
   summary(): string | undefined {
     if (this.retries === 0) return undefined;
-    const kinds = [...this.kinds].filter(([, n]) => n > 0).map(([k, n]) => `${n}x${KIND_WORDS[k] ?? k}`);
+    const kinds = [...this.kinds]
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n}x${KIND_WORDS[k as FailureKind] ?? k}`);
     const parts = [...kinds, ...(this.ms > 0 ? [`${(this.ms / 1000).toFixed(1)} s`] : [])];
     return `after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
   }

@@ -493,7 +493,39 @@ describe('client transport over TLS that cannot work (loopback servers)', () => 
     expect((err as Error).message).toContain(
       `127.0.0.1:${port} did not answer with TLS (EPROTO). The local emulator serves plain HTTP: use an http:// URL`,
     );
+    expect((err as Error).message).not.toMatch(/\n/); // OpenSSL's message ends in a line break
     expect(connections).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not retry a token request or re-read a POST after a TLS failure', async () => {
+    const port = await listen(http.createServer((_req, res) => res.end('{}')));
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const base = `https://127.0.0.1:${port}`;
+    const client = openPrincipalRateLimitClient(
+      {
+        orgUrl: base,
+        auth: { type: 'oauth', clientId: '0oaClient', tokenUrl: `${base}/oauth2/v1/token`, privateKey: pem },
+      },
+      { useAgent: false, sleep: async (ms) => void sleeps.push(ms), log: () => {} },
+    );
+    const token = await client.get('prl1').catch((e: unknown) => e);
+    expect(token).toBeInstanceOf(NetworkError);
+    expect((token as Error).message).toMatch(
+      /^token request for client 0oaClient failed after 1 attempt: EPROTO/,
+    );
+    expect(connections).toBe(1);
+    connections = 0;
+    const ssws = openPrincipalRateLimitClient(
+      { orgUrl: base, auth: { type: 'ssws', token: 'SSWS-SECRET-TOKEN-VALUE-1234' } },
+      { useAgent: false, sleep: async (ms) => void sleeps.push(ms), log: () => {} },
+    );
+    const post = await ssws
+      .create({ principalId: '00T1', principalType: 'SSWS_TOKEN', defaultPercentage: 50 })
+      .catch((e: unknown) => e);
+    expect(post).toMatchObject({ attempts: 1, retryable: false });
+    expect(connections).toBe(1); // no re-read: it would fail the same way
     expect(sleeps).toEqual([]);
   });
 });

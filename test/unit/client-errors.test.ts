@@ -150,19 +150,46 @@ describe('createOktaApiError', () => {
   });
 
   it('names the fix of a TLS failure, which is not retryable', () => {
-    const tls = (code: string, host: string) =>
-      createOktaApiError({ operation: 'getOrg x', attempts: 1, service: 'aerial', code, host });
+    const tls = (code: string, host: string, transportMessage?: string) =>
+      createOktaApiError({
+        operation: 'getOrg x',
+        attempts: 1,
+        service: 'aerial',
+        code,
+        host,
+        transportMessage,
+      });
     const cert = tls('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'aerial-apac.okta.com');
     expect(cert).toBeInstanceOf(NetworkError);
     expect(cert.retryable).toBe(false);
     expect(cert.message).toContain(
       'The TLS certificate of aerial-apac.okta.com does not verify (UNABLE_TO_GET_ISSUER_CERT_LOCALLY).',
     );
-    expect(cert.message).toContain('NODE_EXTRA_CA_CERTS');
-    expect(tls('EPROTO', 'aerial-apac.okta.com').message).toContain(
+    expect(cert.message).toContain('set NODE_EXTRA_CA_CERTS');
+    expect(cert.message).toContain('a deploy agent already running keeps its environment until it exits');
+    const expired = tls('CERT_HAS_EXPIRED', 'aerial-apac.okta.com').message;
+    expect(expired).toContain("Check this machine's clock");
+    expect(expired).not.toContain('NODE_EXTRA_CA_CERTS');
+    expect(tls('ERR_TLS_CERT_ALTNAME_INVALID', 'aerial-apac.okta.com').message).toContain(
+      'It is for another host name: check the host in the URL',
+    );
+    const wrongVersion = 'write EPROTO 80:error:0A00010B:SSL routines::wrong version number';
+    const mismatch = tls('EPROTO', 'aerial-apac.okta.com', wrongVersion);
+    expect(mismatch.retryable).toBe(false);
+    expect(mismatch.message).toContain(
       "aerial-apac.okta.com did not complete a TLS handshake (EPROTO): check the URL's scheme and port",
     );
-    expect(tls('EPROTO', 'localhost:8787').message).toContain('The local emulator serves plain HTTP');
+    expect(tls('EPROTO', 'localhost:8787', wrongVersion).message).toContain(
+      'The local emulator serves plain HTTP',
+    );
+    // A handshake alert may pass (an overloaded load balancer): a network failure, retried.
+    const alert = tls(
+      'EPROTO',
+      'aerial-apac.okta.com',
+      'write EPROTO 80:error:0A000438:tlsv1 alert internal error',
+    );
+    expect(alert.retryable).toBe(true);
+    expect(alert.message).toContain('Check network access to aerial-apac.okta.com');
     expect(tls('ECONNRESET', 'aerial-apac.okta.com').retryable).toBe(true);
   });
 

@@ -43,7 +43,13 @@ describe('classifyFailure', () => {
     [{ code: 'ECONNRESET' }, 'network'],
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
     [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
-    [{ code: 'EPROTO' }, 'tls'],
+    [{ code: 'EPROTO', message: 'write EPROTO 80:error:0A00010B:SSL routines::wrong version number' }, 'tls'],
+    [
+      { code: 'EPROTO', message: 'write EPROTO 80:error:0A000438:SSL routines::tlsv1 alert internal error' },
+      'network',
+    ],
+    [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'tls'],
+    [{ code: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC' }, 'network'],
     [{ code: 'ETIMEDOUT' }, 'timeout'],
     [{ code: 'ECONNABORTED' }, 'timeout'],
   ])('%j is %s', (input, kind) => {

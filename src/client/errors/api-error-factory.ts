@@ -64,7 +64,7 @@ export function toErrorRecord(facts: ErrorFacts): ApiErrorRecord {
   const type = errorType(facts, parsed.errorCode, parsed.errorSummary);
   const retryable =
     type === 'RateLimitError' ||
-    (type === 'NetworkError' && !tlsFailureOf(facts.code)) ||
+    (type === 'NetworkError' && !tlsFailureOf(facts.code, facts.transportMessage)) ||
     (type === 'TimeoutError' && !facts.deadlineExceeded) ||
     (status !== undefined && status >= 500 && status !== 501);
   let detail: string | undefined;
@@ -187,7 +187,8 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
     case 'NetworkError':
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
-      if (tlsFailureOf(facts.code)) return tlsHint(facts.code as string, facts.host);
+      if (tlsFailureOf(facts.code, facts.transportMessage))
+        return tlsHint(facts.code as string, facts.transportMessage, facts.host);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
@@ -220,14 +221,27 @@ function onLoopback(host: string | undefined): boolean {
   }
 }
 
-/** What to do about a TLS failure, which repeats on every attempt and so is not retried. */
-function tlsHint(code: string, host = 'the API host'): string {
-  if (tlsFailureOf(code) === 'certificate')
+/** Certificate codes whose fix is the clock or the certificate, and those whose fix is the URL's host name. */
+const CERT_DATES = /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERROR_IN_CERT_NOT_(BEFORE|AFTER)_FIELD)$/;
+const CERT_NAMES = /^(HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_(INVALID|FORMAT))$/;
+
+/**
+ * What to do about a TLS failure, which repeats on every attempt and so is not retried. A deploy agent
+ * keeps the environment it started with, so a changed NODE_EXTRA_CA_CERTS reaches it only once it has exited.
+ */
+function tlsHint(code: string, message: string | undefined, host = 'the API host'): string {
+  if (tlsFailureOf(code, message) === 'certificate') {
+    const cert = `The TLS certificate of ${host} does not verify (${code}).`;
+    if (CERT_DATES.test(code))
+      return `${cert} Check this machine's clock; if it is right, the host's certificate has expired or is not valid yet.`;
+    if (CERT_NAMES.test(code))
+      return `${cert} It is for another host name: check the host in the URL (and that no proxy answers for it).`;
     return (
-      `The TLS certificate of ${host} does not verify (${code}). If a proxy on your network inspects TLS, or ` +
-      "the host's certificate comes from a private CA, set NODE_EXTRA_CA_CERTS to that CA's PEM file; do not " +
-      "turn certificate checks off. Otherwise check the URL's host name."
+      `${cert} If a proxy on your network inspects TLS, or the host's certificate comes from a private CA, set ` +
+      "NODE_EXTRA_CA_CERTS to that CA's PEM file (a deploy agent already running keeps its environment until it " +
+      "exits, 60 s after its last call); do not turn certificate checks off. Otherwise check the URL's host name."
     );
+  }
   return onLoopback(host)
     ? `${host} did not answer with TLS (${code}). The local emulator serves plain HTTP: use an http:// URL for ` +
         "it (the URLs 'npx okta-aerial emulator' prints)."

@@ -39,7 +39,7 @@ export function causeRecordOf(e: unknown, secrets: readonly string[] = []): Caus
   const code = (e as { code?: unknown }).code;
   return {
     name: e.name,
-    message: redact(e.message, secrets).slice(0, 500),
+    message: redact(e.message, secrets).replace(/\s+/g, ' ').trim().slice(0, 500),
     code: typeof code === 'string' ? code : undefined,
   };
 }

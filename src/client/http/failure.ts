@@ -15,6 +15,8 @@ export interface AttemptFailure {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** Transport error code (ECONNRESET, ETIMEDOUT, ...), when there was no response. */
   readonly code?: string;
+  /** The transport error's message, when there was no response: for classifying it, never logged. */
+  readonly message?: string;
   /** Parsed response body. */
   readonly body?: unknown;
   /** The body's Okta `errorCode` or OAuth `error`. */
@@ -36,6 +38,7 @@ export function readFailure(e: AxiosError): AttemptFailure {
     status: res?.status,
     headers,
     code: res ? undefined : e.code,
+    message: res ? undefined : e.message,
     body: res?.data,
     errorCode: res ? parseErrorBody(res.data).errorCode : undefined,
     requestId: headers['x-okta-request-id'],

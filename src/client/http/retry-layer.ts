@@ -78,6 +78,7 @@ export function retryOptions(op: Operation, rules: RetryRules): IAxiosRetryConfi
       status: failure.status,
       headers: failure.headers,
       code: failure.code,
+      message: failure.message,
       errorCode: failure.errorCode,
       ...facts,
       refreshedToken: op.refreshedToken,

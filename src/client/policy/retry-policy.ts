@@ -60,6 +60,8 @@ export interface RetryContext {
   readonly headers?: Readonly<Record<string, string | undefined>>;
   /** Transport error code (ECONNRESET, ETIMEDOUT, ECONNABORTED, ...), when there was no response. */
   readonly code?: string;
+  /** The transport error's message, when there was no response (tells a TLS mismatch from a passing failure). */
+  readonly message?: string;
   /** The response body's Okta `errorCode` or OAuth `error` (e.g. use_dpop_nonce), when it has one. */
   readonly errorCode?: string;
   /** The call carries an OAuth token that can be fetched again (not SSWS). */
@@ -89,18 +91,22 @@ export interface RetryDecision {
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
-/** Node's codes for a certificate that does not verify (OpenSSL's X509_V_ERR names, and the host check). */
+/** Node's codes for a certificate that does not verify (OpenSSL's X509_V_ERR names, and the host checks). */
 const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
   'CERT_SIGNATURE_FAILURE',
   'CERT_NOT_YET_VALID',
   'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'CERT_CHAIN_TOO_LONG',
+  'PATH_LENGTH_EXCEEDED',
   'CERT_REVOKED',
   'INVALID_CA',
   'INVALID_PURPOSE',
@@ -108,27 +114,46 @@ const CERTIFICATE_CODES = new Set([
   'CERT_REJECTED',
   'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_CERT_ALTNAME_FORMAT',
 ]);
 
-/** How a TLS failure that no retry can fix is named in errors, or undefined for any other code. */
-export function tlsFailureOf(code: string | undefined): 'certificate' | 'protocol' | undefined {
+/**
+ * Handshakes that fail the same way every time: the host does not speak TLS on that port (an https:// URL
+ * for a plain HTTP server gives OpenSSL's "wrong version number"), or it shares no protocol version with
+ * us. Other handshake failures (an alert from an overloaded load balancer, a record corrupted mid-stream)
+ * may pass and stay network failures, retried as those are.
+ */
+const PROTOCOL_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_UNSUPPORTED_PROTOCOL',
+  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+const PROTOCOL_MESSAGE =
+  /wrong version number|unsupported protocol|no protocols available|packet length too long|http request/i;
+
+/** A TLS failure that no retry can fix, by kind, or undefined for any other transport failure. */
+export type TlsFailure = 'certificate' | 'protocol';
+
+/** Classifies a transport failure (its code and message) as a TLS failure that no retry can fix. */
+export function tlsFailureOf(code: string | undefined, message = ''): TlsFailure | undefined {
   if (code === undefined) return undefined;
   if (CERTIFICATE_CODES.has(code)) return 'certificate';
-  // The handshake failed: typically an https:// URL for a port that serves plain HTTP (OpenSSL's "wrong
-  // version number"), or no protocol version or cipher in common.
-  if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) return 'protocol';
+  if (PROTOCOL_CODES.has(code) || (code === 'EPROTO' && PROTOCOL_MESSAGE.test(message))) return 'protocol';
   return undefined;
 }
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Classifies a failed attempt. */
 export function classifyFailure(
-  ctx: Pick<RetryContext, 'status' | 'headers' | 'code' | 'errorCode' | 'canRefreshToken'>,
+  ctx: Pick<RetryContext, 'status' | 'headers' | 'code' | 'message' | 'errorCode' | 'canRefreshToken'>,
 ): FailureKind {
   const { status, headers = {} } = ctx;
   if (status === undefined) {
     if (ctx.code && TIMEOUT_CODES.has(ctx.code)) return 'timeout';
-    if (tlsFailureOf(ctx.code)) return 'tls';
+    if (tlsFailureOf(ctx.code, ctx.message)) return 'tls';
     return 'network';
   }
   if (status === 429) {
