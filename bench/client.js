@@ -30,7 +30,7 @@
  * 429s included, background requests excluded).
  * Shared, the fair floor: the background's demand per API (the slots it holds on average while it runs
  * alone, measured over its warm-up) leaves 10 minus that to the contender; fair_floor_s = our requests on
- * the busier API x latency / those slots. fair_speedup_max = best pooled SDK shared seconds / fair_floor_s:
+ * the busier API that were not refused (the work's) x latency / those slots. fair_speedup_max = best pooled SDK shared seconds / fair_floor_s:
  * the most any client could reach over that SDK while it leaves the background its share.
  * Last line: client-bench: speedup=<sdk seconds / our seconds> ours_failures=<n> sdk_failures=<n> ours_429=<n>
  *   sdk_429=<n> pooled_sdk_speedup=<best of SDK pool 10 / pool 20, alone, seconds / our seconds>
@@ -256,34 +256,41 @@ async function startBackground(emu, workers) {
   const counts = { requests: 0, ok: 0, throttled: 0, other: 0 };
   /** Milliseconds of requests in flight per API since `from` (the overlap of each request with it). */
   const busy = { from: Infinity, prl: 0, aerial: 0 };
+  /** Start times of the requests in flight, per API. */
+  const inFlight = { prl: new Set(), aerial: new Set() };
   let stopping = false;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const loop = async (api, url, authorization) => {
     while (!stopping) {
       counts.requests++;
-      const started = performance.now();
+      const request = { started: performance.now() };
+      inFlight[api].add(request);
       try {
         const res = await fetch(url, {
           headers: { Authorization: authorization, Accept: 'application/json' },
         });
         await res.arrayBuffer();
-        busy[api] += Math.max(0, performance.now() - Math.max(started, busy.from));
+        inFlight[api].delete(request);
+        busy[api] += Math.max(0, performance.now() - Math.max(request.started, busy.from));
         if (res.status === 429) {
           counts.throttled++;
           await sleep(100);
         } else if (res.ok) counts.ok++;
         else counts.other++;
       } catch {
+        inFlight[api].delete(request);
         counts.other++;
         await sleep(100);
       }
     }
   };
-  /** Average slots held per API since busy.from; restarts the measurement. */
+  /** Average slots held per API since busy.from, requests still in flight included; restarts the measurement. */
   const occupancy = () => {
     const now = performance.now();
     const ms = now - busy.from;
-    const out = { prl: busy.prl / ms, aerial: busy.aerial / ms };
+    const held = (api) =>
+      [...inFlight[api]].reduce((sum, r) => sum + now - Math.max(r.started, busy.from), busy[api]);
+    const out = { prl: held('prl') / ms, aerial: held('aerial') / ms };
     Object.assign(busy, { from: now, prl: 0, aerial: 0 });
     return out;
   };
@@ -461,10 +468,14 @@ async function main() {
   const bestShared = pooledShared.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const oursFloor = floorS(ours.requests);
   // Shared: each API has the slots the background client leaves when it runs alone (its demand); a client
-  // that takes no more than those needs at least this long for our requests on the busier API.
+  // that takes no more than those needs at least this long for the requests of the work (ours that were
+  // not refused) on the busier API.
   const demand = oursShared.background.demand;
   const sharedFloor = Math.max(
-    ...['prl', 'aerial'].map((api) => floorS(oursShared.counters[api].requests, SLOTS - demand[api])),
+    ...['prl', 'aerial'].map((api) => {
+      const c = oursShared.counters[api];
+      return floorS(c.requests - c.throttled, SLOTS - demand[api]);
+    }),
   );
   // Our client has one limiter per API (10 slots each); the busiest one bounds it.
   const perApiFloor = Math.max(floorS(ours.counters.prl.requests), floorS(ours.counters.aerial.requests + 1));
