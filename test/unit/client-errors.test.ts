@@ -182,6 +182,12 @@ describe('createOktaApiError', () => {
     expect(tls('EPROTO', 'localhost:8787', wrongVersion).message).toContain(
       'The local emulator serves plain HTTP',
     );
+    expect(
+      tls('EPROTO', 'aerial-apac.okta.com', 'write EPROTO 80:error:0A00042E:tlsv1 alert protocol version')
+        .message,
+    ).toContain(
+      'aerial-apac.okta.com and this client have no TLS version in common (EPROTO): check NODE_OPTIONS',
+    );
     // A handshake alert may pass (an overloaded load balancer): a network failure, retried.
     const alert = tls(
       'EPROTO',

@@ -49,6 +49,15 @@ describe('classifyFailure', () => {
       'network',
     ],
     [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'tls'],
+    [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER', reusedSocket: true }, 'network'], // plain text from a middlebox
+    [{ code: 'EPROTO' }, 'network'],
+    [
+      {
+        code: 'EPROTO',
+        message: 'write EPROTO 80:error:0A00042E:SSL routines::tlsv1 alert protocol version',
+      },
+      'tls',
+    ],
     [{ code: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC' }, 'network'],
     [{ code: 'ETIMEDOUT' }, 'timeout'],
     [{ code: 'ECONNABORTED' }, 'timeout'],

@@ -6,7 +6,7 @@
  */
 import { isLoopbackHost } from '../../common/net';
 import { redact } from '../log/redact';
-import { tlsFailureOf } from '../policy/retry-policy';
+import { NO_COMMON_VERSION, tlsFailureOf } from '../policy/retry-policy';
 import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
 import { causeRecordOf, redactRequest } from './okta-aerial-error';
 
@@ -29,6 +29,8 @@ export interface ErrorFacts {
   /** Transport error code and message, when there was no response. */
   readonly code?: string;
   readonly transportMessage?: string;
+  /** The failed attempt went over a reused keep-alive socket (a TLS mismatch there may pass). */
+  readonly reusedSocket?: boolean;
   /** The transport failure itself; only its name, code and redacted message are kept. */
   readonly cause?: unknown;
   /** The request that failed last; shown redacted. */
@@ -64,7 +66,7 @@ export function toErrorRecord(facts: ErrorFacts): ApiErrorRecord {
   const type = errorType(facts, parsed.errorCode, parsed.errorSummary);
   const retryable =
     type === 'RateLimitError' ||
-    (type === 'NetworkError' && !tlsFailureOf(facts.code, facts.transportMessage)) ||
+    (type === 'NetworkError' && !tlsFailureOf(facts.code, facts.transportMessage, facts.reusedSocket)) ||
     (type === 'TimeoutError' && !facts.deadlineExceeded) ||
     (status !== undefined && status >= 500 && status !== 501);
   let detail: string | undefined;
@@ -187,7 +189,7 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
     case 'NetworkError':
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
-      if (tlsFailureOf(facts.code, facts.transportMessage))
+      if (tlsFailureOf(facts.code, facts.transportMessage, facts.reusedSocket))
         return tlsHint(facts.code as string, facts.transportMessage, facts.host);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
@@ -223,7 +225,7 @@ function onLoopback(host: string | undefined): boolean {
 
 /** Certificate codes whose fix is the clock or the certificate, and those whose fix is the URL's host name. */
 const CERT_DATES = /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERROR_IN_CERT_NOT_(BEFORE|AFTER)_FIELD)$/;
-const CERT_NAMES = /^(HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_(INVALID|FORMAT))$/;
+const CERT_NAMES = /^(HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /**
  * What to do about a TLS failure, which repeats on every attempt and so is not retried. A deploy agent
@@ -239,9 +241,15 @@ function tlsHint(code: string, message: string | undefined, host = 'the API host
     return (
       `${cert} If a proxy on your network inspects TLS, or the host's certificate comes from a private CA, set ` +
       "NODE_EXTRA_CA_CERTS to that CA's PEM file (a deploy agent already running keeps its environment until it " +
-      "exits, 60 s after its last call); do not turn certificate checks off. Otherwise check the URL's host name."
+      'exits, by default 60 s after its last call; OKTA_AERIAL_NO_AGENT=1 runs without it); do not turn ' +
+      "certificate checks off. Otherwise check the URL's host name."
     );
   }
+  if (NO_COMMON_VERSION.test(`${code} ${message ?? ''}`))
+    return (
+      `${host} and this client have no TLS version in common (${code}): check NODE_OPTIONS for ` +
+      '--tls-min-v1.x or --tls-max-v1.x, and any proxy in between.'
+    );
   return onLoopback(host)
     ? `${host} did not answer with TLS (${code}). The local emulator serves plain HTTP: use an http:// URL for ` +
         "it (the URLs 'npx okta-aerial emulator' prints)."

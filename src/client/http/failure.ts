@@ -17,6 +17,8 @@ export interface AttemptFailure {
   readonly code?: string;
   /** The transport error's message, when there was no response: for classifying it, never logged. */
   readonly message?: string;
+  /** The attempt went over a keep-alive socket an earlier request had used (Node's `reusedSocket`). */
+  readonly reusedSocket?: boolean;
   /** Parsed response body. */
   readonly body?: unknown;
   /** The body's Okta `errorCode` or OAuth `error`. */
@@ -39,6 +41,9 @@ export function readFailure(e: AxiosError): AttemptFailure {
     headers,
     code: res ? undefined : e.code,
     message: res ? undefined : e.message,
+    reusedSocket: res
+      ? undefined
+      : (e.request as { reusedSocket?: boolean } | undefined)?.reusedSocket === true,
     body: res?.data,
     errorCode: res ? parseErrorBody(res.data).errorCode : undefined,
     requestId: headers['x-okta-request-id'],

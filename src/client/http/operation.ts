@@ -138,6 +138,7 @@ export class Operation {
       body: f.body,
       headers: f.headers,
       code: f.code,
+      reusedSocket: f.reusedSocket,
       transportMessage: transport
         ? redact(e.message, this.spec.context.secrets).replace(/\s+/g, ' ').trim()
         : undefined,

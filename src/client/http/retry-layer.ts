@@ -79,6 +79,7 @@ export function retryOptions(op: Operation, rules: RetryRules): IAxiosRetryConfi
       headers: failure.headers,
       code: failure.code,
       message: failure.message,
+      reusedSocket: failure.reusedSocket,
       errorCode: failure.errorCode,
       ...facts,
       refreshedToken: op.refreshedToken,

@@ -62,6 +62,8 @@ export interface RetryContext {
   readonly code?: string;
   /** The transport error's message, when there was no response (tells a TLS mismatch from a passing failure). */
   readonly message?: string;
+  /** The failed attempt used a keep-alive socket that an earlier request had already used. */
+  readonly reusedSocket?: boolean;
   /** The response body's Okta `errorCode` or OAuth `error` (e.g. use_dpop_nonce), when it has one. */
   readonly errorCode?: string;
   /** The call carries an OAuth token that can be fetched again (not SSWS). */
@@ -120,26 +122,38 @@ const CERTIFICATE_CODES = new Set([
 /**
  * Handshakes that fail the same way every time: the host does not speak TLS on that port (an https:// URL
  * for a plain HTTP server gives OpenSSL's "wrong version number"), or it shares no protocol version with
- * us. Other handshake failures (an alert from an overloaded load balancer, a record corrupted mid-stream)
- * may pass and stay network failures, retried as those are.
+ * us. Only on a fresh connection: on a reused keep-alive socket, plain text from a middlebox gives the same
+ * codes and a new connection may well work. Other handshake failures (an alert from an overloaded load
+ * balancer, a record corrupted mid-stream) may pass and stay network failures, retried as those are.
  */
 const PROTOCOL_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
   'ERR_SSL_UNSUPPORTED_PROTOCOL',
   'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
-  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-  'ERR_SSL_HTTP_REQUEST',
+  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
 ]);
 const PROTOCOL_MESSAGE =
-  /wrong version number|unsupported protocol|no protocols available|packet length too long|http request/i;
+  /wrong version number|packet length too long|unsupported protocol|no protocols available|alert protocol version/i;
+/** The protocol failures that mean no TLS version in common (the others: not TLS at all). */
+export const NO_COMMON_VERSION =
+  /UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|ALERT_PROTOCOL_VERSION|unsupported protocol|no protocols available|alert protocol version/i;
 
 /** A TLS failure that no retry can fix, by kind, or undefined for any other transport failure. */
 export type TlsFailure = 'certificate' | 'protocol';
 
-/** Classifies a transport failure (its code and message) as a TLS failure that no retry can fix. */
-export function tlsFailureOf(code: string | undefined, message = ''): TlsFailure | undefined {
+/**
+ * Classifies a transport failure (its code, its message, whether it came on a reused keep-alive socket) as
+ * a TLS failure that no retry can fix.
+ */
+export function tlsFailureOf(
+  code: string | undefined,
+  message = '',
+  reusedSocket = false,
+): TlsFailure | undefined {
   if (code === undefined) return undefined;
   if (CERTIFICATE_CODES.has(code)) return 'certificate';
+  if (reusedSocket) return undefined;
   if (PROTOCOL_CODES.has(code) || (code === 'EPROTO' && PROTOCOL_MESSAGE.test(message))) return 'protocol';
   return undefined;
 }
@@ -148,12 +162,15 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Classifies a failed attempt. */
 export function classifyFailure(
-  ctx: Pick<RetryContext, 'status' | 'headers' | 'code' | 'message' | 'errorCode' | 'canRefreshToken'>,
+  ctx: Pick<
+    RetryContext,
+    'status' | 'headers' | 'code' | 'message' | 'reusedSocket' | 'errorCode' | 'canRefreshToken'
+  >,
 ): FailureKind {
   const { status, headers = {} } = ctx;
   if (status === undefined) {
     if (ctx.code && TIMEOUT_CODES.has(ctx.code)) return 'timeout';
-    if (tlsFailureOf(ctx.code, ctx.message)) return 'tls';
+    if (tlsFailureOf(ctx.code, ctx.message, ctx.reusedSocket)) return 'tls';
     return 'network';
   }
   if (status === 429) {
