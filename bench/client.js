@@ -24,14 +24,15 @@
  * second client takes part of the capacity: BACKGROUND workers per API (the bench org's Principal Rate Limits
  * API and the Aerial account), each looping GETs against the same org / account (pausing 100 ms after a 429),
  * started before and stopped after the measured run; its throughput is printed beside each shared run.
- * Every run has a fresh emulator with the same seed. A first run of ours is discarded (warm-up): every SDK
- * run comes after a run of the same SDK code, and the emulator's code is warm for all of them.
+ * Every run has a fresh emulator with the same seed. A first run of ours is discarded (warm-up): every pooled
+ * SDK run comes after a run of the same SDK code, and the emulator's code is then warm for all of them.
  * floor = requests x latency / 10, requests = what the emulator counted for our run (token requests and
  * 429s included, background requests excluded).
  * Shared, the fair floor: the background's demand per API (the slots it holds on average while it runs
- * alone, measured over its warm-up) leaves 10 minus that to the contender; fair_floor_s = our requests on
- * the busier API that were not refused (the work's) x latency / those slots. fair_speedup_max = best pooled SDK shared seconds / fair_floor_s:
- * the most any client could reach over that SDK while it leaves the background its share.
+ * alone, measured over its warm-up) leaves 10 minus that to the contender; fair_floor_s = the work's
+ * requests on the busier API (2 per reconciliation on the org's API, 1 per org read on the account's) x
+ * latency / those slots. fair_speedup_max = best pooled SDK shared seconds / fair_floor_s: the most any
+ * client could reach over that SDK while it leaves the background its share.
  * Last line: client-bench: speedup=<sdk seconds / our seconds> ours_failures=<n> sdk_failures=<n> ours_429=<n>
  *   sdk_429=<n> pooled_sdk_speedup=<best of SDK pool 10 / pool 20, alone, seconds / our seconds>
  *   floor_ratio=<our seconds / floor seconds>
@@ -468,14 +469,11 @@ async function main() {
   const bestShared = pooledShared.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const oursFloor = floorS(ours.requests);
   // Shared: each API has the slots the background client leaves when it runs alone (its demand); a client
-  // that takes no more than those needs at least this long for the requests of the work (ours that were
-  // not refused) on the busier API.
+  // that takes no more than those needs at least this long for the work's requests on the busier API.
   const demand = oursShared.background.demand;
   const sharedFloor = Math.max(
-    ...['prl', 'aerial'].map((api) => {
-      const c = oursShared.counters[api];
-      return floorS(c.requests - c.throttled, SLOTS - demand[api]);
-    }),
+    floorS(2 * PRINCIPALS, SLOTS - demand.prl),
+    floorS(ORGS, SLOTS - demand.aerial),
   );
   // Our client has one limiter per API (10 slots each); the busiest one bounds it.
   const perApiFloor = Math.max(floorS(ours.counters.prl.requests), floorS(ours.counters.aerial.requests + 1));
