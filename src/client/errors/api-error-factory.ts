@@ -6,7 +6,7 @@
  */
 import { isLoopbackHost } from '../../common/net';
 import { redact } from '../log/redact';
-import { NO_COMMON_VERSION, tlsFailureOf } from '../policy/retry-policy';
+import { NO_COMMON_VERSION, tlsFailureOf, type TlsFailure } from '../policy/retry-policy';
 import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
 import { causeRecordOf, redactRequest } from './okta-aerial-error';
 
@@ -187,13 +187,14 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
       return 'Okta refused the request content; fix the values named above.';
     case 'ConflictError':
       return 'The object already exists or changed meanwhile; read it and adopt it instead of creating it.';
-    case 'NetworkError':
+    case 'NetworkError': {
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
-      if (tlsFailureOf(facts.code, facts.transportMessage, facts.reusedSocket))
-        return tlsHint(facts.code as string, facts.transportMessage, facts.host);
+      const tls = tlsFailureOf(facts.code, facts.transportMessage, facts.reusedSocket);
+      if (tls) return tlsHint(tls, facts.code as string, facts.transportMessage, facts.host);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
+    }
     case 'TimeoutError':
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
       return facts.deadlineExceeded
@@ -231,8 +232,8 @@ const CERT_NAMES = /^(HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)$/;
  * What to do about a TLS failure, which repeats on every attempt and so is not retried. A deploy agent
  * keeps the environment it started with, so a changed NODE_EXTRA_CA_CERTS reaches it only once it has exited.
  */
-function tlsHint(code: string, message: string | undefined, host = 'the API host'): string {
-  if (tlsFailureOf(code, message) === 'certificate') {
+function tlsHint(kind: TlsFailure, code: string, message: string | undefined, host = 'the API host'): string {
+  if (kind === 'certificate') {
     const cert = `The TLS certificate of ${host} does not verify (${code}).`;
     if (CERT_DATES.test(code))
       return `${cert} Check this machine's clock; if it is right, the host's certificate has expired or is not valid yet.`;
