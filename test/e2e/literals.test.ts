@@ -4,40 +4,24 @@
  * path see them as written, and a second deploy changes nothing.
  */
 import type { TerraformStack } from 'cdktf';
-import { AerialAccount, AerialOrg, ProductAssignment } from '../../src/constructs';
-import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, remoteOrgs, startTestEmulator } from './fixtures';
+import { AerialOrg, ProductAssignment } from '../../src/constructs';
+import { ORGS, emulatorAccount, fileEmulator, remoteOrgs } from './fixtures';
 import { E2eProject } from './harness';
 
-let emu: RunningEmulator;
-let creds: Record<string, string>;
-let project: E2eProject;
+const file = fileEmulator();
 
 const ODD = 'Odd${x}%{y}$';
 
 function build(stack: TerraformStack): void {
-  const account = new AerialAccount(stack, 'Account', {
-    accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-    baseUrl: creds.OKTA_AERIAL_BASE_URL,
-    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-    clientId: creds.OKTA_AERIAL_CLIENT_ID,
-  });
+  const account = emulatorAccount(stack, file.creds);
   const org = new AerialOrg(stack, ODD, { account, orgId: ORGS.prod });
   new ProductAssignment(stack, `${ODD}Products`, { org, productIds: ['P000052'] });
 }
 
-beforeAll(async () => {
-  emu = await startTestEmulator({ quiet: true });
-  creds = emu.credentials();
-  project = new E2eProject('literals');
-});
-
-afterAll(async () => {
-  await emu?.stop();
-  project?.cleanup();
-});
-
 it('hands the hooks, the state and drift the literal as written', async () => {
+  const { emu, creds } = file;
+  const project = new E2eProject('literals');
+  file.projects.push(project);
   project.synth(build);
   await project.init(creds);
   const r = await project.apply(creds);

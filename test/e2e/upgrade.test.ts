@@ -10,34 +10,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TerraformStack } from 'cdktf';
-import {
-  AerialAccount,
-  AerialOrg,
-  OktaOrg,
-  PrincipalRateLimit,
-  ProductAssignment,
-} from '../../src/constructs';
-import type { RunningEmulator } from '../../src/emulator';
-import { ORGS, PRINCIPALS, limitOf, remoteOrgs, writes, startTestEmulator } from './fixtures';
+import { AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } from '../../src/constructs';
+import { ORGS, PRINCIPALS, emulatorAccount, fileEmulator, limitOf, remoteOrgs, writes } from './fixtures';
 import { E2eProject, REPO_ROOT } from './harness';
 
-let emu: RunningEmulator;
-let creds: Record<string, string>;
+const file = fileEmulator();
 let project: E2eProject;
 
 /** The same constructs, with the same ids, as the fixture was synthesized from. */
 function build(stack: TerraformStack, ciPrincipal: string = PRINCIPALS.ci): void {
-  const account = new AerialAccount(stack, 'Account', {
-    accountId: creds.OKTA_AERIAL_ACCOUNT_ID,
-    baseUrl: creds.OKTA_AERIAL_BASE_URL,
-    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-    clientId: creds.OKTA_AERIAL_CLIENT_ID,
-  });
+  const account = emulatorAccount(stack, file.creds);
   const prod = new AerialOrg(stack, 'Prod', { account, orgId: ORGS.prod });
   new ProductAssignment(stack, 'ProdProducts', { org: prod, productIds: ['P000052', 'P000131'] });
   new AerialOrg(stack, 'Stage', { account, orgId: ORGS.stage, status: 'INACTIVE' });
   const api = new OktaOrg(stack, 'ProdApi', {
-    orgUrl: creds.OKTA_ORG_URL_ACME_PROD,
+    orgUrl: file.creds.OKTA_ORG_URL_ACME_PROD,
     apiTokenEnv: 'OKTA_API_TOKEN_ACME_PROD',
   });
   new PrincipalRateLimit(stack, 'Ci', {
@@ -49,34 +36,28 @@ function build(stack: TerraformStack, ciPrincipal: string = PRINCIPALS.ci): void
   });
 }
 
-beforeAll(async () => {
-  emu = await startTestEmulator({ quiet: true });
-  creds = emu.credentials();
+beforeAll(() => {
   project = new E2eProject('upgrade');
-});
-
-afterAll(async () => {
-  await emu?.stop();
-  project?.cleanup();
+  file.projects.push(project);
 });
 
 /** Deploys an earlier version's synthesized stack, as it was deployed then. */
-async function deployFixture(file: string, added: number): Promise<void> {
+async function deployFixture(fixtureName: string, added: number): Promise<void> {
   const fixture = fs
-    .readFileSync(path.join(__dirname, 'fixtures', file), 'utf8')
+    .readFileSync(path.join(__dirname, 'fixtures', fixtureName), 'utf8')
     // The Aerial base as the emulator serves it now (under /aerial/production, or at the root in strict mode).
-    .replaceAll('http://127.0.0.1:59999/aerial/production', creds.OKTA_AERIAL_BASE_URL)
-    .replaceAll('127.0.0.1:59999', new URL(creds.OKTA_AERIAL_BASE_URL).host)
+    .replaceAll('http://127.0.0.1:59999/aerial/production', file.creds.OKTA_AERIAL_BASE_URL)
+    .replaceAll('127.0.0.1:59999', new URL(file.creds.OKTA_AERIAL_BASE_URL).host)
     .replaceAll('__HOOK__', `node '${path.join(REPO_ROOT, 'bin/okta-aerial.js')}'`)
     .replaceAll('__STATE__', project.stateFile);
   fs.rmSync(project.stateFile, { force: true });
   fs.mkdirSync(project.stackDir, { recursive: true });
   fs.writeFileSync(path.join(project.stackDir, 'cdk.tf.json'), fixture);
-  await project.init(creds);
-  const r = await project.apply(creds);
+  await project.init(file.creds);
+  const r = await project.apply(file.creds);
   if (r.code !== 0) throw new Error(r.output);
   expect(r.output).toContain(`Apply complete! Resources: ${added} added, 0 changed, 0 destroyed.`);
-  const orgs = await remoteOrgs(emu);
+  const orgs = await remoteOrgs(file.emu);
   expect(orgs[ORGS.prod].enabledProducts.sort()).toEqual(['P000052', 'P000131']);
   expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ci)).toEqual([30, 20]);
 }
@@ -87,7 +68,7 @@ async function deployFixture(file: string, added: number): Promise<void> {
  */
 async function upgrade(destroyed: number): Promise<void> {
   project.synth(build);
-  const plan = await project.terraform(['plan', '-no-color', '-input=false'], creds);
+  const plan = await project.terraform(['plan', '-no-color', '-input=false'], file.creds);
   expect(plan.output).toContain(`Plan: 0 to add, 8 to change, ${destroyed} to destroy.`);
   const gone = [...plan.output.matchAll(/^ {2}# (\S+) will be destroyed$/gm)].map((m) => m[1]);
   expect(gone).toHaveLength(destroyed);
@@ -98,7 +79,7 @@ async function upgrade(destroyed: number): Promise<void> {
   // Only the spec's form changes (an object before, its JSON string after, which Terraform shows as such).
   expect(plan.output).toMatch(/\+ input += jsonencode\(|-> jsonencode\(/);
   expect(plan.output).not.toMatch(/must be replaced/);
-  const ours = await project.cli(['plan'], creds);
+  const ours = await project.cli(['plan'], file.creds);
   expect(ours.code).toBe(0);
   for (const name of ['Ci', 'Prod', 'ProdProducts', 'Stage']) {
     expect(ours.output).toMatch(
@@ -106,19 +87,22 @@ async function upgrade(destroyed: number): Promise<void> {
     );
   }
   expect(ours.output).toContain('plan: 0 constructs change in Okta, 0 drifted not repaired, 4 unchanged');
-  emu.reset();
-  const r = await project.apply(creds);
+  file.emu.reset();
+  const r = await project.apply(file.creds);
   expect(r.code).toBe(0);
   expect(r.output).toContain(`Apply complete! Resources: 0 added, 8 changed, ${destroyed} destroyed.`);
   expect(r.output).not.toContain('okta-aerial: ');
-  expect(emu.stats().totalRequests).toBe(0);
-  const drift = await project.cli(['drift'], creds);
+  expect(file.emu.stats().totalRequests).toBe(0);
+  const drift = await project.cli(['drift'], file.creds);
   expect(drift.code).toBe(0);
   expect(drift.output).toContain(
     'drift: 4 constructs: 4 in sync, 0 drifted, 0 missing in Okta, 0 not deployed yet',
   );
-  expect(writes(emu)).toEqual([]);
-  const again = await project.terraform(['plan', '-no-color', '-input=false', '-detailed-exitcode'], creds);
+  expect(writes(file.emu)).toEqual([]);
+  const again = await project.terraform(
+    ['plan', '-no-color', '-input=false', '-detailed-exitcode'],
+    file.creds,
+  );
   expect(again.code).toBe(0);
 }
 
@@ -134,7 +118,7 @@ describe('a stack deployed with the three-resource rendering', () => {
 
 describe('a stack deployed with spec objects as inputs', () => {
   it('deploys as it did then', async () => {
-    emu.reset();
+    file.emu.reset();
     await deployFixture('object-input-rendering.tf.json', 8);
   });
 
@@ -145,18 +129,21 @@ describe('a stack deployed with spec objects as inputs', () => {
 
 describe('a key change in the deploy that upgrades from spec objects', () => {
   it('gives the old object, whose spec the state holds as an object, its destroy hook', async () => {
-    emu.reset();
+    file.emu.reset();
     await deployFixture('object-input-rendering.tf.json', 8);
     project.synth((stack) => build(stack, PRINCIPALS.ops));
-    const r = await project.apply(creds);
+    const r = await project.apply(file.creds);
     if (r.code !== 0) throw new Error(r.output);
     expect(r.output).toContain('Apply complete! Resources: 2 added, 6 changed, 2 destroyed.');
     // The old Ci identity's destroy hook read its spec from the object-form output and kept the old limit.
     expect(r.output).toMatch(/okta-aerial: .*Ci.*retained \(removalPolicy RETAIN\)/);
-    const orgs = await remoteOrgs(emu);
+    const orgs = await remoteOrgs(file.emu);
     expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ci)).toEqual([30, 20]);
     expect(limitOf(orgs[ORGS.prod], PRINCIPALS.ops)).toEqual([30, 20]);
-    const again = await project.terraform(['plan', '-no-color', '-input=false', '-detailed-exitcode'], creds);
+    const again = await project.terraform(
+      ['plan', '-no-color', '-input=false', '-detailed-exitcode'],
+      file.creds,
+    );
     expect(again.code).toBe(0);
   });
 });
