@@ -6,7 +6,7 @@
  */
 import { isLoopbackHost } from '../../common/net';
 import { redact } from '../log/redact';
-import { NO_COMMON_VERSION, tlsFailureOf, type TlsFailure } from '../policy/retry-policy';
+import { tlsFailureOf, type TlsFailure } from '../policy/retry-policy';
 import { API_ERROR_CLASSES, type ApiErrorRecord, type ApiErrorType, type OktaApiError } from './api-error';
 import { causeRecordOf, redactRequest } from './okta-aerial-error';
 
@@ -190,7 +190,7 @@ function hintFor(type: ApiErrorType, facts: ErrorFacts): string {
     case 'NetworkError': {
       if (refusedOnLoopback(facts)) return emulatorHint(facts.host as string);
       const tls = tlsFailureOf(facts.code, facts.transportMessage, facts.reusedSocket);
-      if (tls) return tlsHint(tls, facts.code as string, facts.transportMessage, facts.host);
+      if (tls) return tlsHint(tls, facts.code as string, facts.host);
       if (facts.code === 'ECONNLOST')
         return 'The deploy agent went away while the call was in flight, so it may have run; run the deploy again (the handler reads before it writes again).';
       return `Check network access to ${facts.host ?? 'the API host'} (DNS, proxy, firewall), then run again.`;
@@ -232,7 +232,7 @@ const CERT_NAMES = /^(HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)$/;
  * What to do about a TLS failure, which repeats on every attempt and so is not retried. A deploy agent
  * keeps the environment it started with, so a changed NODE_EXTRA_CA_CERTS reaches it only once it has exited.
  */
-function tlsHint(kind: TlsFailure, code: string, message: string | undefined, host = 'the API host'): string {
+function tlsHint(kind: TlsFailure, code: string, host = 'the API host'): string {
   if (kind === 'certificate') {
     const cert = `The TLS certificate of ${host} does not verify (${code}).`;
     if (CERT_DATES.test(code))
@@ -246,7 +246,7 @@ function tlsHint(kind: TlsFailure, code: string, message: string | undefined, ho
       "certificate checks off. Otherwise check the URL's host name."
     );
   }
-  if (NO_COMMON_VERSION.test(`${code} ${message ?? ''}`))
+  if (kind === 'no-common-version')
     return (
       `${host} and this client have no TLS version in common (${code}): check NODE_OPTIONS for ` +
       '--tls-min-v1.x or --tls-max-v1.x, and any proxy in between.'

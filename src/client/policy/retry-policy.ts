@@ -120,27 +120,31 @@ const CERTIFICATE_CODES = new Set([
 ]);
 
 /**
- * Handshakes that fail the same way every time: the host does not speak TLS on that port (an https:// URL
- * for a plain HTTP server gives OpenSSL's "wrong version number"), or it shares no protocol version with
- * us. Only on a fresh connection: on a reused keep-alive socket, plain text from a middlebox gives the same
- * codes and a new connection may well work. Other handshake failures (an alert from an overloaded load
- * balancer, a record corrupted mid-stream) may pass and stay network failures, retried as those are.
+ * Handshakes that fail the same way every time, by Node's code or OpenSSL's message: the host does not speak
+ * TLS on that port (an https:// URL for a plain HTTP server gives "wrong version number"), or it shares no
+ * protocol version with us. Only on a fresh connection: on a reused keep-alive socket, plain text from a
+ * middlebox gives the same codes and a new connection may well work. Other handshake failures (an alert
+ * from an overloaded load balancer, a record corrupted mid-stream) may pass and stay network failures,
+ * retried as those are.
  */
-const PROTOCOL_CODES = new Set([
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-  'ERR_SSL_UNSUPPORTED_PROTOCOL',
-  'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
-  'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
-]);
-const PROTOCOL_MESSAGE =
-  /wrong version number|packet length too long|unsupported protocol|no protocols available|alert protocol version/i;
-/** The protocol failures that mean no TLS version in common (the others: not TLS at all). */
-export const NO_COMMON_VERSION =
-  /UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|ALERT_PROTOCOL_VERSION|unsupported protocol|no protocols available|alert protocol version/i;
+const NOT_TLS = {
+  codes: new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']),
+  message: /wrong version number|packet length too long/i,
+};
+const NO_COMMON_VERSION = {
+  codes: new Set([
+    'ERR_SSL_UNSUPPORTED_PROTOCOL',
+    'ERR_SSL_NO_PROTOCOLS_AVAILABLE',
+    'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+  ]),
+  message: /unsupported protocol|no protocols available|alert protocol version/i,
+};
 
-/** A TLS failure that no retry can fix, by kind, or undefined for any other transport failure. */
-export type TlsFailure = 'certificate' | 'protocol';
+/**
+ * A TLS failure that no retry can fix: a certificate that does not verify, a host that does not speak TLS
+ * there, or one that shares no TLS version with us.
+ */
+export type TlsFailure = 'certificate' | 'not-tls' | 'no-common-version';
 
 /**
  * Classifies a transport failure (its code, its message, whether it came on a reused keep-alive socket) as
@@ -154,7 +158,10 @@ export function tlsFailureOf(
   if (code === undefined) return undefined;
   if (CERTIFICATE_CODES.has(code)) return 'certificate';
   if (reusedSocket) return undefined;
-  if (PROTOCOL_CODES.has(code) || (code === 'EPROTO' && PROTOCOL_MESSAGE.test(message))) return 'protocol';
+  const is = (kind: { codes: Set<string>; message: RegExp }): boolean =>
+    kind.codes.has(code) || (code === 'EPROTO' && kind.message.test(message));
+  if (is(NOT_TLS)) return 'not-tls';
+  if (is(NO_COMMON_VERSION)) return 'no-common-version';
   return undefined;
 }
 
