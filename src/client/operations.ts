@@ -29,11 +29,18 @@ export abstract class ApiClientBase {
   }
 }
 
+/** One page of a listing, and whether the server linked a next one. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly more: boolean;
+}
+
 /**
- * Iterates a listing page by page: the first request as described, then each Link rel="next" URL exactly
- * as the server gave it (cursors are opaque). Each page has its own deadline.
+ * Iterates a listing's pages: the first request as described, then each Link rel="next" URL exactly as the
+ * server gave it (cursors are opaque). Each page has its own deadline; the next one is requested only when
+ * the caller asks for it.
  */
-export function paginate<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs'>): AsyncIterable<T> {
+export function pages<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs'>): AsyncIterable<Page<T>> {
   return {
     async *[Symbol.asyncIterator]() {
       let req: ApiRequest | undefined = { ...first, deadlineMs: ops.deadlineMs };
@@ -41,9 +48,8 @@ export function paginate<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs
       while (req) {
         const res = await ops.executor.execute(req);
         const items = Array.isArray(res.data) ? (res.data as T[]) : [];
-        for (const item of items) yield item;
         page++;
-        req = res.next
+        const next: ApiRequest | undefined = res.next
           ? {
               operation: `${first.operation} (page ${page})`,
               method: 'GET',
@@ -52,7 +58,18 @@ export function paginate<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs
               deadlineMs: ops.deadlineMs,
             }
           : undefined;
+        yield { items, more: next !== undefined };
+        req = next;
       }
+    },
+  };
+}
+
+/** Iterates a listing item by item, page by page (see `pages`). */
+export function paginate<T>(ops: Operations, first: Omit<ApiRequest, 'deadlineMs'>): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages<T>(ops, first)) yield* page.items;
     },
   };
 }

@@ -11,8 +11,9 @@ import {
   type PrincipalType,
 } from '../okta-api';
 import { isNotFound } from './errors/api-error';
-import { ApiClientBase, paginate } from './operations';
-import type { Executor } from './types';
+import { ApiClientBase, pages, paginate, type Page } from './operations';
+import { PrincipalLookups } from './principal-lookups';
+import type { ApiRequest, Executor } from './types';
 
 const PATH = '/api/v1/principal-rate-limits';
 const API_TOKENS = '/api/v1/api-tokens';
@@ -36,8 +37,29 @@ function filterOf(principalType: PrincipalType, principalId?: string): string {
     : `principalType eq "${principalType}"`;
 }
 
+interface ListOptions {
+  principalType: PrincipalType;
+  principalId?: string;
+  limit?: number;
+}
+
+function listing(opts: ListOptions): Omit<ApiRequest, 'deadlineMs'> {
+  return {
+    operation: `listPrincipalRateLimits ${opts.principalType}${opts.principalId ? ` ${opts.principalId}` : ''}`,
+    method: 'GET',
+    path: PATH,
+    query: { filter: filterOf(opts.principalType, opts.principalId), limit: opts.limit },
+    scope: SCOPES.principalRateLimitsRead,
+  };
+}
+
 /** Client of one org's Principal Rate Limits API. */
 export class PrincipalRateLimitClient extends ApiClientBase {
+  private readonly lookups = new PrincipalLookups({
+    pages: (principalType, limit) => this.pages({ principalType, limit }),
+    one: (principalType, principalId) => this.findOne(principalId, principalType),
+  });
+
   constructor(
     readonly orgUrl: string,
     executor: Executor,
@@ -47,18 +69,13 @@ export class PrincipalRateLimitClient extends ApiClientBase {
   }
 
   /** Lists entities of one principal type (optionally one principal), page by page. */
-  list(opts: {
-    principalType: PrincipalType;
-    principalId?: string;
-    limit?: number;
-  }): AsyncIterable<PrincipalRateLimitEntity> {
-    return paginate<PrincipalRateLimitEntity>(this.ops, {
-      operation: `listPrincipalRateLimits ${opts.principalType}${opts.principalId ? ` ${opts.principalId}` : ''}`,
-      method: 'GET',
-      path: PATH,
-      query: { filter: filterOf(opts.principalType, opts.principalId), limit: opts.limit },
-      scope: SCOPES.principalRateLimitsRead,
-    });
+  list(opts: ListOptions): AsyncIterable<PrincipalRateLimitEntity> {
+    return paginate<PrincipalRateLimitEntity>(this.ops, listing(opts));
+  }
+
+  /** The same listing's pages, each with whether another follows. */
+  pages(opts: ListOptions): AsyncIterable<Page<PrincipalRateLimitEntity>> {
+    return pages<PrincipalRateLimitEntity>(this.ops, listing(opts));
   }
 
   /** Retrieves one entity by its id. */
@@ -100,8 +117,19 @@ export class PrincipalRateLimitClient extends ApiClientBase {
     );
   }
 
-  /** The entity of a principal, if one exists (Okta allows at most one per principal). */
+  /**
+   * The entity of a principal, if one exists (Okta allows at most one per principal). Lookups started
+   * together are answered by one listing of their type when there are enough of them (`principal-lookups.ts`).
+   */
   async findByPrincipal(
+    principalId: string,
+    principalType: PrincipalType,
+  ): Promise<PrincipalRateLimitEntity | undefined> {
+    return this.lookups.find(principalId, principalType);
+  }
+
+  /** The entity of one principal by a listing filtered to it: what a lookup alone sends. */
+  private async findOne(
     principalId: string,
     principalType: PrincipalType,
   ): Promise<PrincipalRateLimitEntity | undefined> {

@@ -1,4 +1,4 @@
-import type { RunningEmulator } from '../../src/emulator';
+import { demoSeed, type RunningEmulator } from '../../src/emulator';
 import {
   AuthenticationError,
   closeClients,
@@ -6,7 +6,9 @@ import {
   NotFoundError,
   openPrincipalRateLimitClient,
   ValidationError,
+  type PrincipalRateLimitClient,
   type PrincipalRateLimitEntity,
+  type PrincipalType,
 } from '../../src/client';
 import { emulator, fast, oauthOrgConnection, sswsConnection } from './helpers';
 
@@ -84,5 +86,163 @@ describe('PrincipalRateLimitClient against the emulator', () => {
     expect((err as Error).message).toContain('Check the API token environment variable');
     for (const s of [(err as Error).message, (err as Error).stack ?? '', JSON.stringify(err)])
       expect(s).not.toContain(planted);
+  });
+});
+
+describe('lookups of principals started together', () => {
+  // One org with 200 SSWS_TOKEN entities (4 pages of 50), 20 principals with none, and 3 OAuth clients.
+  const id = (prefix: string, i: number) => `${prefix}${String(i).padStart(20 - prefix.length, '0')}`;
+  const limited = Array.from({ length: 200 }, (_, i) => id('00TLookup', i));
+  const unlimited = Array.from({ length: 20 }, (_, i) => id('00TNoLimit', i));
+  const apps = Array.from({ length: 3 }, (_, i) => id('0oaLookup', i));
+  let emu: RunningEmulator;
+  let c: PrincipalRateLimitClient;
+  /** The SSWS principals in the order the API lists their entities (by entity id). */
+  let listed: string[];
+  beforeAll(async () => {
+    const s = demoSeed();
+    const org = {
+      id: '00oLookupOrg00000001',
+      domain: 'lookup.okta.com',
+      cell: 'ok1',
+      principals: [
+        ...[...limited, ...unlimited].map((p) => ({ id: p, type: 'SSWS_TOKEN' as const })),
+        ...apps.map((p) => ({ id: p, type: 'OAUTH_CLIENT' as const })),
+      ],
+      apiTokens: [{ principalId: limited[0] }],
+      rateLimits: [
+        ...limited.map((principalId) => ({ principalId, principalType: 'SSWS_TOKEN' as const })),
+        { principalId: apps[0], principalType: 'OAUTH_CLIENT' as const, defaultPercentage: 20 },
+      ],
+    };
+    emu = await emulator({ seed: { ...s, orgs: [...s.orgs, org] } });
+    listed = [];
+    for await (const e of open().list({ principalType: 'SSWS_TOKEN', limit: 50 })) listed.push(e.principalId);
+    expect([...listed].sort()).toEqual(limited);
+  });
+  const open = () => {
+    const creds = emu.credentials();
+    return openPrincipalRateLimitClient(
+      { orgUrl: creds.OKTA_ORG_URL_LOOKUP, auth: { type: 'ssws', token: creds.OKTA_API_TOKEN_LOOKUP } },
+      fast(),
+    );
+  };
+  beforeEach(() => {
+    c = open();
+  });
+  afterEach(() => closeClients());
+  afterAll(() => emu.stop());
+
+  const listings = () => Object.values(emu.stats().byRoute['prl.list'] ?? {}).reduce((a, b) => a + b, 0);
+  /** Looks each principal up on its own, one after another: the answers a batch must give. */
+  const oneByOne = async (keys: [string, PrincipalType][]) => {
+    const out: (PrincipalRateLimitEntity | undefined)[] = [];
+    for (const [p, t] of keys) out.push(await c.findByPrincipal(p, t));
+    return out;
+  };
+  const together = (keys: [string, PrincipalType][]) =>
+    Promise.all(keys.map(([p, t]) => c.findByPrincipal(p, t)));
+  const principalIds = (found: (PrincipalRateLimitEntity | undefined)[]) => found.map((e) => e?.principalId);
+
+  it('answers them with one listing of their type when every principal is on its first pages', async () => {
+    const keys: [string, PrincipalType][] = listed.slice(0, 30).map((p) => [p, 'SSWS_TOKEN']);
+    const before = listings();
+    const batch = await together(keys);
+    expect(listings() - before).toBe(1);
+    expect(principalIds(batch)).toEqual(listed.slice(0, 30));
+    const alone = await oneByOne(keys);
+    expect(listings() - before).toBe(1 + 30);
+    expect(batch).toEqual(alone);
+  });
+
+  it('reads the whole type to learn which principals have no entity', async () => {
+    // 40 lookups may cost 4 pages, which is all there is.
+    const keys: [string, PrincipalType][] = [...listed.slice(170), ...unlimited.slice(0, 10)].map((p) => [
+      p,
+      'SSWS_TOKEN',
+    ]);
+    const before = listings();
+    const batch = await together(keys);
+    expect(listings() - before).toBe(4);
+    expect(principalIds(batch)).toEqual([...listed.slice(170), ...Array<undefined>(10)]);
+    expect(batch).toEqual(await oneByOne(keys));
+  });
+
+  it('answers each lookup when the page holding its principal arrives', async () => {
+    // 40 lookups: one on the first page, the rest on the last or without an entity.
+    const keys: [string, PrincipalType][] = [listed[0], ...listed.slice(175), ...unlimited.slice(0, 14)].map(
+      (p) => [p, 'SSWS_TOKEN'],
+    );
+    const before = listings();
+    const pagesWhenAnswered: number[] = [];
+    const batch = await Promise.all(
+      keys.map(([p, t]) =>
+        c.findByPrincipal(p, t).then((e) => {
+          pagesWhenAnswered.push(listings() - before);
+          return e;
+        }),
+      ),
+    );
+    expect(pagesWhenAnswered[0]).toBe(1);
+    expect(listings() - before).toBe(4);
+    expect(principalIds(batch)).toEqual([listed[0], ...listed.slice(175), ...Array<undefined>(14)]);
+  });
+
+  it('stops after one page per 10 lookups and looks the rest up one by one', async () => {
+    // 10 lookups may cost one page; 3 of them are on it, 4 on a later page, 3 have no entity.
+    const wanted = [...listed.slice(0, 3), ...listed.slice(150, 154), ...unlimited.slice(10, 13)];
+    const keys: [string, PrincipalType][] = wanted.map((p) => [p, 'SSWS_TOKEN']);
+    const before = listings();
+    const batch = await together(keys);
+    expect(listings() - before).toBe(1 + 7);
+    expect(principalIds(batch)).toEqual([...wanted.slice(0, 7), ...Array<undefined>(3)]);
+    expect(batch).toEqual(await oneByOne(keys));
+  });
+
+  it('lists only a type with enough lookups and looks up the others alone', async () => {
+    const keys: [string, PrincipalType][] = [
+      ...listed.slice(40, 52).map((p): [string, PrincipalType] => [p, 'SSWS_TOKEN']),
+      ...apps.map((p): [string, PrincipalType] => [p, 'OAUTH_CLIENT']),
+    ];
+    const before = listings();
+    const batch = await together(keys);
+    // SSWS: pages 1 and 2 hold principals 40..51; OAuth: 3 lookups alone.
+    expect(listings() - before).toBe(2 + 3);
+    expect(principalIds(batch)).toEqual([...listed.slice(40, 52), apps[0], undefined, undefined]);
+    expect(batch[12]).toMatchObject({ principalType: 'OAUTH_CLIENT', defaultPercentage: 20 });
+    expect(batch).toEqual(await oneByOne(keys));
+  });
+
+  it('reads the API again for every batch (nothing is cached between them)', async () => {
+    const keys: [string, PrincipalType][] = listed.slice(60, 72).map((p) => [p, 'SSWS_TOKEN']);
+    const first = await together(keys);
+    await c.replace(first[0]!.id!, { ...first[0]!, defaultPercentage: 11 });
+    const before = listings();
+    const second = await together(keys);
+    expect(listings() - before).toBe(2);
+    expect(second[0]).toMatchObject({ principalId: listed[60], defaultPercentage: 11 });
+  });
+
+  it('leaves each lookup to read alone and report its own error when the listing fails', async () => {
+    emu.setFaults({ rules: [{ route: 'prl.list', rate5xx: 1, statuses5xx: [503] }] });
+    try {
+      let before = listings();
+      await expect(c.findByPrincipal(listed[0], 'SSWS_TOKEN')).rejects.toThrow(/503/);
+      const attempts = listings() - before;
+      expect(attempts).toBeGreaterThan(1);
+      const keys: [string, PrincipalType][] = listed.slice(80, 92).map((p) => [p, 'SSWS_TOKEN']);
+      before = listings();
+      const settled = await Promise.allSettled(keys.map(([p, t]) => c.findByPrincipal(p, t)));
+      // Each lookup read on its own after the type's listing failed: its error names its principal.
+      settled.forEach((r, i) => {
+        expect(r.status).toBe('rejected');
+        expect(String((r as PromiseRejectedResult).reason)).toContain(
+          `listPrincipalRateLimits SSWS_TOKEN ${keys[i][0]}`,
+        );
+      });
+      expect(listings() - before).toBeGreaterThan(attempts + 12);
+    } finally {
+      emu.setFaults({ rules: [] });
+    }
   });
 });
