@@ -124,7 +124,7 @@ async function exited(pid: number, ms = 5_000): Promise<void> {
 }
 
 async function stopAgent(dir: string): Promise<void> {
-  const { socket } = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir });
+  const { socket } = agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir });
   const pid = existsSync(socket) ? await agentPid(socket) : undefined;
   if (pid) {
     try {

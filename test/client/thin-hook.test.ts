@@ -36,6 +36,7 @@ const THIN_MODULES = [
   'bin/okta-aerial.js',
   'lib/hook/thin-hook.js',
   'lib/client/version.js',
+  'lib/client/agent/network-env.js',
   'lib/client/agent/protocol.js',
   'lib/common/env.js',
   'lib/common/spec-json.js',
@@ -170,7 +171,7 @@ describe('thin hook path', () => {
     const dir = newDir();
     const first = await hook(dir, { OKTA_AERIAL_SPEC: orgSpec(orgId) });
     expect(first.code).toBe(0);
-    const pid = await agentPid(agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket);
+    const pid = await agentPid(agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket);
     expect(pid).toBeGreaterThan(0);
     agents.push(pid!);
     return { dir, pid: pid! };
@@ -275,12 +276,12 @@ describe('thin hook path', () => {
       expect(loaded(thin)).toEqual(THIN_MODULES);
       expect(loaded(full)).toContain('lib/cli/hook-command.js');
     }
-    expect(await agentPid(agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket)).toBe(pid);
+    expect(await agentPid(agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket)).toBe(pid);
   });
 
   it('runs the hook again in its own process when the agent is killed during a read, and converges', async () => {
     const { dir, pid } = await runningAgent();
-    const socket = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket;
+    const socket = agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket;
     const orgId = '00oDemoAcmeEu0000001';
     emu.setFaults({ rules: [{ route: 'aerial.getOrg', latencyMs: 1_500 }] });
     emu.reset();
@@ -304,7 +305,7 @@ describe('thin hook path', () => {
 
   it('fails like a hook whose agent died mid-POST, and sends the POST once, when the agent is killed during it', async () => {
     const { dir, pid } = await runningAgent();
-    const socket = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket;
+    const socket = agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket;
     const orgId = '00oDemoAcmeDev000001';
     emu.setFaults({ rules: [{ route: 'aerial.linkOrg', latencyMs: 1_500 }] });
     emu.reset();
@@ -325,9 +326,34 @@ describe('thin hook path', () => {
     expect(linkOrgs()).toHaveLength(1);
   });
 
+  it('starts an agent of its own for a hook whose network environment differs, and leaves the other one be', async () => {
+    const { dir, pid } = await runningAgent();
+    // Loopback stays unproxied whatever proxy the machine sets.
+    const other = { NO_PROXY: '127.0.0.1,localhost,changed.invalid' };
+    const second = await hook(dir, { ...other, OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') });
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    const otherPid = await agentPid(
+      agentLocation({ ...process.env, ...other, OKTA_AERIAL_AGENT_DIR: dir }).socket,
+    );
+    expect(otherPid).toBeGreaterThan(0);
+    agents.push(otherPid!);
+    expect(otherPid).not.toBe(pid);
+    if (existsSync(`/proc/${otherPid}/environ`))
+      expect(readFileSync(`/proc/${otherPid}/environ`, 'utf8').split('\0')).toContain(
+        `NO_PROXY=${other.NO_PROXY}`,
+      );
+    // A hook with the first environment still takes the thin path to the first agent.
+    expect(await agentPid(agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket)).toBe(pid);
+    const third = await hook(dir, { OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') });
+    expect(third.code).toBe(0);
+    expect(third.processes).toHaveLength(1);
+    expect(loaded(third)).toEqual(THIN_MODULES);
+  });
+
   it('replaces an agent that takes the hook but does not answer (SIGSTOP), with one warning', async () => {
     const { dir, pid } = await runningAgent();
-    const socket = agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket;
+    const socket = agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket;
     process.kill(pid, 'SIGSTOP');
     try {
       const r = await hook(dir, { OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') });
@@ -400,7 +426,9 @@ describe('thin hook path', () => {
       const dir = newDir();
       const first = await hook(dir, { ...aside(), OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') });
       expect(first.code).toBe(0);
-      const pid = await agentPid(agentLocation({ OKTA_AERIAL_AGENT_DIR: dir }).socket);
+      const pid = await agentPid(
+        agentLocation({ ...process.env, ...aside(), OKTA_AERIAL_AGENT_DIR: dir }).socket,
+      );
       expect(pid).toBeGreaterThan(0);
       agents.push(pid!);
       if (existsSync(`/proc/${pid}/environ`)) {

@@ -6,6 +6,7 @@ import {
   ensurePrivateDir,
   MAX_SOCKET_PATH_BYTES,
   socketPath,
+  spawnLockPath,
   tempSocketPath,
 } from '../../src/client/agent/paths';
 
@@ -26,7 +27,33 @@ describe('agent folder', () => {
   });
 
   it('names the socket after the package version', () => {
-    expect(socketPath('/d')).toMatch(/^\/d\/agent-\d+\.\d+\.\d+.*\.sock$/);
+    expect(socketPath('/d')).toMatch(/^\/d\/agent-\d+\.\d+\.\d+.*-[0-9a-f]{8}\.sock$/);
+  });
+
+  it('names the socket and its start marker after the environment that changes how the agent reaches Okta', () => {
+    const base: NodeJS.ProcessEnv = { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' };
+    const name = socketPath('/d', base);
+    // Every variable the agent is started with that changes its TLS or proxy gives another agent.
+    for (const changed of [
+      { NODE_EXTRA_CA_CERTS: '/etc/other-ca.pem' },
+      { NODE_EXTRA_CA_CERTS: undefined },
+      { HTTPS_PROXY: 'http://proxy.internal:3128' },
+      { no_proxy: '.internal' },
+      { NODE_OPTIONS: '--use-openssl-ca' },
+      { SSL_CERT_FILE: '/etc/ssl/cert.pem' },
+    ])
+      expect(socketPath('/d', { ...base, ...changed })).not.toBe(name);
+    // Other variables do not, nor a bundle the hook command moved aside, nor an empty variable.
+    expect(socketPath('/d', { ...base, PATH: '/usr/bin', OKTA_API_TOKEN: 'x', HTTPS_PROXY: '' })).toBe(name);
+    expect(
+      socketPath('/d', {
+        PATH: '/bin',
+        NODE_EXTRA_CA_CERTS: '',
+        OKTA_AERIAL_NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
+      }),
+    ).toBe(name);
+    expect(spawnLockPath('/d', base)).toBe(name.replace(/\.sock$/, '.starting'));
+    expect(spawnLockPath('/d', { ...base, HTTP_PROXY: 'http://p:1' })).not.toBe(spawnLockPath('/d', base));
   });
 
   it('gives each agent its own listening name next to the shared one, short enough for a socket path', () => {

@@ -166,7 +166,7 @@ describe('createOktaApiError', () => {
       'The TLS certificate of aerial-apac.okta.com does not verify (UNABLE_TO_GET_ISSUER_CERT_LOCALLY).',
     );
     expect(cert.message).toContain('set NODE_EXTRA_CA_CERTS');
-    expect(cert.message).toContain('a deploy agent already running keeps its environment until it exits');
+    expect(cert.message).toContain('the next hook gets a deploy agent of its own');
     const expired = tls('CERT_HAS_EXPIRED', 'aerial-apac.okta.com').message;
     expect(expired).toContain("Check this machine's clock");
     expect(expired).not.toContain('NODE_EXTRA_CA_CERTS');

@@ -67,7 +67,7 @@ function agentStarting(lock: string): boolean {
 
 /** Starts the agent unless another hook is doing so right now (a start marker names a live agent). */
 function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
-  const lock = spawnLockPath(dir);
+  const lock = spawnLockPath(dir, env);
   try {
     closeSync(openSync(lock, 'wx', 0o600));
   } catch {
@@ -83,6 +83,9 @@ function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) if (SYSTEM_ENV.test(k) || AGENT_ENV.has(k)) childEnv[k] = v;
   childEnv[ENV.agentDir] = dir;
+  // A CA bundle the hook command moved aside is the agent's again (it does the TLS; network-env.ts counts it so).
+  if (!childEnv.NODE_EXTRA_CA_CERTS && env[ENV.caCertsAside])
+    childEnv.NODE_EXTRA_CA_CERTS = env[ENV.caCertsAside];
   const child = spawn(process.execPath, [bin, 'agent', '--dir', dir], {
     detached: true,
     stdio: 'ignore',
@@ -104,7 +107,7 @@ export async function connectAgent(opts: ConnectOptions): Promise<Session> {
   const env = opts.env ?? process.env;
   const dir = agentDir(env);
   ensurePrivateDir(dir);
-  const path = socketPath(dir);
+  const path = socketPath(dir, env);
   // Unix socket paths are limited to ~104 bytes (macOS) / 108 (Linux); say so instead of timing out.
   checkSocketPath(path);
   // Something else at the socket's name would make every hook wait for nothing: say what it is at once.
@@ -120,7 +123,7 @@ export async function connectAgent(opts: ConnectOptions): Promise<Session> {
   let socket = await dial(path);
   if (!socket) {
     startAgent(dir, env);
-    const lock = spawnLockPath(dir);
+    const lock = spawnLockPath(dir, env);
     const until = Date.now() + START_WAIT_MS;
     // Wait while the agent is starting; once its marker is gone it listens (or died), so dial a last time.
     let starting = true;
@@ -143,5 +146,5 @@ export async function connectAgent(opts: ConnectOptions): Promise<Session> {
 /** For tests: the folder and socket a client would use with this environment. */
 export function agentLocation(env: NodeJS.ProcessEnv = process.env): { dir: string; socket: string } {
   const dir = agentDir(env);
-  return { dir, socket: socketPath(dir) };
+  return { dir, socket: socketPath(dir, env) };
 }

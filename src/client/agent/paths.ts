@@ -1,7 +1,8 @@
 /**
  * Where the deploy agent lives: a private 0700 folder per user (OKTA_AERIAL_AGENT_DIR, else
  * `${tmpdir}/okta-aerial-${uid}`) holding a socket named after the package version, so hooks of one
- * version never talk to an agent of another. The folder is checked before use: a folder another user owns,
+ * version never talk to an agent of another, and after the environment that changes how the agent reaches
+ * Okta (network-env.ts). The folder is checked before use: a folder another user owns,
  * or one others can read, could let them impersonate the agent and receive private keys.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { ENV } from '../../common';
 import { AgentError } from '../errors/agent-error';
 import { PACKAGE_VERSION } from '../version';
+import { networkTag } from './network-env';
 
 /**
  * The agent folder for this user, always absolute: the agent runs with the folder as its working
@@ -48,9 +50,14 @@ function setupError(reason: string): AgentError {
 /** The longest socket path that works everywhere: sun_path holds 104 bytes on macOS, 108 on Linux, NUL included. */
 export const MAX_SOCKET_PATH_BYTES = 103;
 
-/** The socket of this package version's agent. */
-export function socketPath(dir: string): string {
-  return join(dir, `agent-${PACKAGE_VERSION}.sock`);
+/** The name of the agent of this package version and network environment. */
+function agentName(env: NodeJS.ProcessEnv): string {
+  return `agent-${PACKAGE_VERSION}-${networkTag(env)}`;
+}
+
+/** The socket of the agent of this package version and network environment. */
+export function socketPath(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dir, `${agentName(env)}.sock`);
 }
 
 /**
@@ -65,6 +72,6 @@ export function tempSocketPath(dir: string, unique: string = randomBytes(4).toSt
 }
 
 /** A short-lived marker that one hook is already starting the agent (stale after a few seconds). */
-export function spawnLockPath(dir: string): string {
-  return join(dir, `agent-${PACKAGE_VERSION}.starting`);
+export function spawnLockPath(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(dir, `${agentName(env)}.starting`);
 }

@@ -241,9 +241,9 @@ function tlsHint(kind: TlsFailure, code: string, host = 'the API host'): string 
       return `${cert} It is for another host name: check the host in the URL (and that no proxy answers for it).`;
     return (
       `${cert} If a proxy on your network inspects TLS, or the host's certificate comes from a private CA, set ` +
-      "NODE_EXTRA_CA_CERTS to that CA's PEM file (a deploy agent already running keeps its environment until it " +
-      'exits, by default 60 s after its last call; OKTA_AERIAL_NO_AGENT=1 runs without it); do not turn ' +
-      "certificate checks off. Otherwise check the URL's host name."
+      "NODE_EXTRA_CA_CERTS to that CA's PEM file (the next hook gets a deploy agent of its own; a file changed " +
+      'under the same name reaches a running agent only after it exits, by default 60 s after its last call); ' +
+      "do not turn certificate checks off. Otherwise check the URL's host name."
     );
   }
   if (kind === 'no-common-version')
