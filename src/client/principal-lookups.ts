@@ -1,23 +1,31 @@
 /**
  * Lookups of principals' rate-limit entities, coalesced. The Principal Rate Limits API finds one principal's
  * entity only by a filtered listing (okta-api.md §2.2), one request per principal. Lookups started in the
- * same turn of the event loop (as when a caller starts many reconciliations at once) are answered instead,
- * when there are at least `COALESCE_AT` of one principal type, by listing that type 50 entities a page. Each
- * lookup is answered as soon as the page holding its principal arrives, so the caller's write can start
- * while later pages are read; the principals with no entity are answered when the listing ends.
+ * same turn of the event loop (as when a caller starts many reconciliations at once) are coalesced: the
+ * lookups of one principal share one read, and when at least `COALESCE_AT` principals of one type are
+ * wanted, their type is listed 50 entities a page instead. Each lookup is answered as soon as the page
+ * holding its principal arrives, so the caller's write can start while later pages are read; the principals
+ * with no entity are answered when the listing ends.
  *
- * The listing stops once every wanted principal is found, or after one page per `COALESCE_AT` lookups: past
- * that it would take longer than the lookups' own requests. The principals it has not answered by then (an
- * org with many more entities than lookups, or a listing that failed) are looked up one by one, as a lookup
- * alone always is, each with its own error. Nothing is cached: every lookup reads the API.
+ * The listing stops once every wanted principal is found, or after one page per `COALESCE_AT` principals.
+ * The principals it has not answered by then (an org with many more entities than lookups, or a listing
+ * that failed for another reason than its credentials) are then read one by one, as a lookup alone always
+ * is, each with its own error: they cost at most that many extra requests and round trips. A listing refused
+ * for its credentials (401, 403) fails every lookup it holds, since each read of its own would be refused
+ * the same way. Nothing is cached: every batch reads the API. Callers that looked up one principal together
+ * get copies of one entity.
+ *
+ * A batch's requests run in the async context of the lookup that scheduled it (setImmediate keeps it);
+ * nothing here reads that context.
  *
  * DataLoader was weighed and not used: its batch function answers every key of a batch at once, which would
  * hold each write until the last page is read.
  */
 import type { PrincipalRateLimitEntity, PrincipalType } from '../okta-api';
+import { AuthenticationError, AuthorizationError } from './errors/api-error';
 import type { Page } from './operations';
 
-/** Lookups of one type started together from which one listing answers them. */
+/** Principals of one type wanted together from which one listing answers them. */
 export const COALESCE_AT = 10;
 /** Entities per page of a coalesced listing: the API's maximum (okta-api.md §2.2). */
 export const LIST_PAGE_SIZE = 50;
@@ -63,8 +71,8 @@ export class PrincipalLookups {
     this.batch = new Map();
     this.scheduled = false;
     for (const [principalType, wanted] of batch) {
-      const lookups = [...wanted.values()].reduce((n, w) => n + w.length, 0);
-      if (lookups >= COALESCE_AT) void this.listed(principalType, wanted, Math.ceil(lookups / COALESCE_AT));
+      if (wanted.size >= COALESCE_AT)
+        void this.listed(principalType, wanted, Math.ceil(wanted.size / COALESCE_AT));
       else this.oneByOne(principalType, wanted);
     }
   }
@@ -85,7 +93,12 @@ export class PrincipalLookups {
         }
         if (++read >= budget) break;
       }
-    } catch {
+    } catch (err) {
+      if (err instanceof AuthenticationError || err instanceof AuthorizationError) {
+        for (const waiters of wanted.values()) for (const w of waiters) w.reject(err);
+        wanted.clear();
+        return;
+      }
       // Each principal not answered yet is read on its own below, and reports its own error.
     }
     this.oneByOne(principalType, wanted);
@@ -93,10 +106,12 @@ export class PrincipalLookups {
 
   private oneByOne(principalType: PrincipalType, wanted: Wanted): void {
     for (const [principalId, waiters] of wanted) {
-      this.source.one(principalType, principalId).then(
-        (found) => waiters.forEach((w) => w.resolve(found)),
-        (err: unknown) => waiters.forEach((w) => w.reject(err)),
-      );
+      Promise.resolve()
+        .then(() => this.source.one(principalType, principalId))
+        .then(
+          (found) => settle(waiters, found),
+          (err: unknown) => waiters.forEach((w) => w.reject(err)),
+        );
     }
     wanted.clear();
   }
@@ -107,5 +122,10 @@ function answer(wanted: Wanted, principalId: string, found: Found): void {
   const waiters = wanted.get(principalId);
   if (!waiters) return;
   wanted.delete(principalId);
-  for (const w of waiters) w.resolve(found);
+  settle(waiters, found);
+}
+
+/** Resolves each waiter with an entity of its own (callers may change what they get). */
+function settle(waiters: readonly Waiter[], found: Found): void {
+  waiters.forEach((w, i) => w.resolve(i === 0 || !found ? found : structuredClone(found)));
 }

@@ -134,6 +134,16 @@ describe('lookups of principals started together', () => {
   afterAll(() => emu.stop());
 
   const listings = () => Object.values(emu.stats().byRoute['prl.list'] ?? {}).reduce((a, b) => a + b, 0);
+  /** The filters of the listings the emulator got since log entry `from`: 'type' or the principal's id. */
+  const filtersSince = (from: number) =>
+    emu
+      .log()
+      .slice(from)
+      .filter((e) => e.route === 'prl.list')
+      .map((e) => {
+        const f = new URL(e.path, 'http://x').searchParams.get('filter') ?? '';
+        return /principalId eq "([^"]+)"/.exec(f)?.[1] ?? 'type';
+      });
   /** Looks each principal up on its own, one after another: the answers a batch must give. */
   const oneByOne = async (keys: [string, PrincipalType][]) => {
     const out: (PrincipalRateLimitEntity | undefined)[] = [];
@@ -176,14 +186,15 @@ describe('lookups of principals started together', () => {
     const before = listings();
     const pagesWhenAnswered: number[] = [];
     const batch = await Promise.all(
-      keys.map(([p, t]) =>
+      keys.map(([p, t], i) =>
         c.findByPrincipal(p, t).then((e) => {
-          pagesWhenAnswered.push(listings() - before);
+          pagesWhenAnswered[i] = listings() - before;
           return e;
         }),
       ),
     );
     expect(pagesWhenAnswered[0]).toBe(1);
+    expect(pagesWhenAnswered.slice(1)).toEqual(Array(39).fill(4));
     expect(listings() - before).toBe(4);
     expect(principalIds(batch)).toEqual([listed[0], ...listed.slice(175), ...Array<undefined>(14)]);
   });
@@ -232,7 +243,11 @@ describe('lookups of principals started together', () => {
       expect(attempts).toBeGreaterThan(1);
       const keys: [string, PrincipalType][] = listed.slice(80, 92).map((p) => [p, 'SSWS_TOKEN']);
       before = listings();
+      const from = emu.log().length;
       const settled = await Promise.allSettled(keys.map(([p, t]) => c.findByPrincipal(p, t)));
+      const filters = filtersSince(from);
+      expect(filters[0]).toBe('type');
+      expect(new Set(filters.filter((f) => f !== 'type'))).toEqual(new Set(keys.map(([p]) => p)));
       // Each lookup read on its own after the type's listing failed: its error names its principal.
       settled.forEach((r, i) => {
         expect(r.status).toBe('rejected');
@@ -244,5 +259,41 @@ describe('lookups of principals started together', () => {
     } finally {
       emu.setFaults({ rules: [] });
     }
+  });
+
+  it('reads a principal looked up several times together once, and gives each caller its own copy', async () => {
+    let from = emu.log().length;
+    const alone = await Promise.all(
+      Array.from({ length: 15 }, () => c.findByPrincipal(listed[5], 'SSWS_TOKEN')),
+    );
+    expect(filtersSince(from)).toEqual([listed[5]]);
+    expect(alone.every((e) => e?.principalId === listed[5])).toBe(true);
+    expect(alone[1]).toEqual(alone[0]);
+    expect(alone[1]).not.toBe(alone[0]);
+    // 10 distinct principals, two of them twice: one listing answers all 12.
+    const ids = [...listed.slice(0, 10), listed[0], listed[9]];
+    from = emu.log().length;
+    const batch = await Promise.all(ids.map((p) => c.findByPrincipal(p, 'SSWS_TOKEN')));
+    expect(filtersSince(from)).toEqual(['type']);
+    expect(principalIds(batch)).toEqual(ids);
+    expect(batch[10]).toEqual(batch[0]);
+    expect(batch[10]).not.toBe(batch[0]);
+  });
+
+  it("fails every lookup with the listing's error when its credentials are refused, and reads none alone", async () => {
+    const creds = emu.credentials();
+    const refused = openPrincipalRateLimitClient(
+      { orgUrl: creds.OKTA_ORG_URL_LOOKUP, auth: { type: 'ssws', token: 'not-the-token' } },
+      fast(),
+    );
+    const from = emu.log().length;
+    const settled = await Promise.allSettled(
+      listed.slice(0, 12).map((p) => refused.findByPrincipal(p, 'SSWS_TOKEN')),
+    );
+    for (const r of settled) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AuthenticationError);
+    }
+    expect(new Set(filtersSince(from))).toEqual(new Set(['type']));
   });
 });

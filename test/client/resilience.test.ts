@@ -56,7 +56,12 @@ describe('client resilience against the emulator', () => {
     const results = await Promise.all([
       ...Array.from({ length: 20 }, () => a.getOrg(DEMO.aerialOrgId)),
       ...Array.from({ length: 10 }, () => a.setOrgStatus('00oPage0000000000001', 'ACTIVE')),
-      ...Array.from({ length: 15 }, () => p.findByPrincipal('00TDemoOpsToken00001', 'SSWS_TOKEN')),
+      // Staggered, so they do not all share one read as lookups started together would.
+      ...Array.from({ length: 15 }, (_, i) =>
+        new Promise((r) => setTimeout(r, i)).then(() =>
+          p.findByPrincipal('00TDemoOpsToken00001', 'SSWS_TOKEN'),
+        ),
+      ),
     ]);
     expect(results.every((r) => r !== undefined)).toBe(true);
     expect(a.counters.retries + p.counters.retries).toBeGreaterThan(0);
