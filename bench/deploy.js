@@ -74,7 +74,7 @@ const LOCAL_BACKEND = process.env.DEPLOY_BENCH_LOCAL_BACKEND !== '0';
  */
 const CA_ASIDE = process.env.DEPLOY_BENCH_CA_ASIDE === '1';
 /** The hook command prefix that moves the CA bundle aside for the hook process (POSIX sh). */
-const CA_ASIDE_PREFIX = 'NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"';
+const CA_ASIDE_PREFIX = 'OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS=';
 const COMPARE = process.env.DEPLOY_BENCH_COMPARE !== '0';
 const STACK = 'bench';
 const ACCOUNT_KEY = `production/${DEMO.accountId}`;

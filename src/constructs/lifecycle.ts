@@ -102,9 +102,11 @@ export function hookCommand(scope: IConstruct, action: 'apply' | 'destroy', over
 /**
  * Moves NODE_EXTRA_CA_CERTS aside for the hook process (into OKTA_AERIAL_NODE_EXTRA_CA_CERTS): Node parses
  * the bundle at every start, most of a hook's CPU, and a hook that hands its work to the deploy agent does
- * no TLS. The hook restores it for whatever does (its in-process fallback, the agent it starts).
+ * no TLS. The hook restores it for whatever does (its in-process fallback, the agent it starts). The copy
+ * comes first: sh performs a command's assignments left to right, so one after the emptying would copy an
+ * empty value.
  */
-const CA_ASIDE = `NODE_EXTRA_CA_CERTS= ${ENV.caCertsAside}="$NODE_EXTRA_CA_CERTS"`;
+const CA_ASIDE = `${ENV.caCertsAside}="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS=`;
 
 /**
  * `node '<launcher relative to stackDir>' hook <action>` with the CA bundle moved aside; refuses paths a

@@ -17,6 +17,7 @@ import { MAX_SOCKET_PATH_BYTES } from '../../src/client/agent/paths';
 import { OPEN_TIMEOUT_MS } from '../../src/client/agent/session';
 import { connectionKey } from '../../src/client/connection';
 import type { RunningEmulator } from '../../src/emulator';
+import { relativeHookCommand } from '../../src/constructs/lifecycle';
 import { agentHookRunner } from '../../src/hook/agent-hooks';
 import {
   ANSWER_TIMEOUT_MS,
@@ -89,11 +90,15 @@ describe('thin hook path', () => {
       requestDeletion: false,
     });
 
-  /** The hook as Terraform runs it, in a given agent folder; each of its processes records what it loaded. */
+  /**
+   * The hook as Terraform runs it, in a given agent folder; each of its processes records what it loaded.
+   * `shellCommand`: a hook command as the stack renders it, run by sh as Terraform's local-exec runs it.
+   */
   const hook = (
     dir: string,
     extra: NodeJS.ProcessEnv,
     onSpawn?: (child: ChildProcess) => void,
+    shellCommand?: string,
   ): Promise<HookRun> => {
     const record = join(dir, '..', `${relative(base, dir)}-${Math.random().toString(36).slice(2)}.jsonl`);
     const env: NodeJS.ProcessEnv = {
@@ -105,10 +110,12 @@ describe('thin hook path', () => {
     };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['-r', preload, BIN, 'hook', 'apply'], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = shellCommand
+        ? spawn('/bin/sh', ['-c', shellCommand], { env, cwd: base, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn(process.execPath, ['-r', preload, BIN, 'hook', 'apply'], {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
       let out = '';
       let err = '';
       child.stdout!.on('data', (d) => (out += d));
@@ -420,6 +427,37 @@ describe('thin hook path', () => {
       expect(r.processes.map((p) => p.ca)).toEqual([ca, '']);
       expect(loaded(r, 0)).toContain('lib/cli/hook-command.js');
       expect(loaded(r, 1)).toEqual(THIN_MODULES);
+    });
+
+    it('moves the bundle aside with the hook command a stack renders, run by sh as Terraform runs it', async () => {
+      // The rendered command, with this test's recorder preloaded into each node process it starts.
+      const command = relativeHookCommand(base, BIN, 'apply').replace(
+        " node '",
+        ` ${process.execPath} -r '${preload}' '`,
+      );
+      expect(command).toMatch(
+        new RegExp(`^${CA_CERTS_ASIDE}="\\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= `),
+      );
+      const dir = newDir();
+      const env = { NODE_EXTRA_CA_CERTS: ca, OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') };
+      const first = await hook(dir, env, undefined, command);
+      expect(first.err).toBe('');
+      expect(first.code).toBe(0);
+      // No agent yet: the hook process, without the bundle, ran the full path in a child that has it back.
+      expect(first.processes.map((p) => p.ca)).toEqual([ca, '']);
+      const pid = await agentPid(
+        agentLocation({ ...process.env, ...env, OKTA_AERIAL_AGENT_DIR: dir }).socket,
+      );
+      expect(pid).toBeGreaterThan(0);
+      agents.push(pid!);
+      if (existsSync(`/proc/${pid}/environ`))
+        expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
+          `NODE_EXTRA_CA_CERTS=${ca}`,
+        );
+      const second = await hook(dir, env, undefined, command);
+      expect(second.code).toBe(0);
+      expect(second.processes.map((p) => p.ca)).toEqual(['']);
+      expect(loaded(second)).toEqual(THIN_MODULES);
     });
 
     it('starts the agent with NODE_EXTRA_CA_CERTS back, and then runs hooks without it', async () => {

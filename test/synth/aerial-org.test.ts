@@ -54,7 +54,7 @@ describe('AerialOrg', () => {
       const exec = localExec(identity);
       expect(exec.when).toBe('destroy');
       expect(exec.command).toMatch(
-        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+        /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook destroy$/,
       );
       expect(exec.environment).toEqual({ OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' });
     });
@@ -92,7 +92,7 @@ describe('AerialOrg', () => {
       const exec = localExec(config);
       expect(exec.when).toBeUndefined();
       expect(exec.command).toMatch(
-        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+        /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook apply$/,
       );
       expect(exec.command).not.toContain(ORG_ID);
       expect(exec.command).not.toContain(ACCOUNT_ID);
@@ -300,7 +300,7 @@ describe('AerialOrg', () => {
             'local-exec': {
               when: 'destroy',
               command: expect.stringMatching(
-                /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+                /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook destroy$/,
               ),
               environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
               quiet: true,

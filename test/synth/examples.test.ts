@@ -189,12 +189,12 @@ describe('examples/multi-org', () => {
         .sort();
       expect(commands).toHaveLength(2);
       const launcher =
-        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '([^']+)' hook apply$/.exec(
+        /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '([^']+)' hook apply$/.exec(
           commands[0],
         )?.[1] as string;
       expect(path.resolve(stackDir, launcher)).toBe(BIN);
       expect(commands[1]).toBe(
-        `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook destroy`,
+        `OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '${launcher}' hook destroy`,
       );
     });
 

@@ -23,7 +23,7 @@ const BIN = path.resolve(__dirname, '../../bin/okta-aerial.js');
 /** The launcher path inside a `node '<path>' hook <action>` command. */
 function launcherOf(command: string): string {
   const match =
-    /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '([^']+)' hook (apply|destroy)$/.exec(
+    /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '([^']+)' hook (apply|destroy)$/.exec(
       command,
     );
   if (!match) throw new Error(`unexpected command ${command}`);
@@ -42,10 +42,10 @@ describe('hook command', () => {
     expect(path.resolve(stackDir, launcher)).toBe(BIN);
     expect(fs.existsSync(path.resolve(stackDir, launcher))).toBe(true);
     expect(localExec(config).command).toBe(
-      `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook apply`,
+      `OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '${launcher}' hook apply`,
     );
     expect(localExec(identity).command).toBe(
-      `NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node '${launcher}' hook destroy`,
+      `OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '${launcher}' hook destroy`,
     );
   });
 
@@ -90,7 +90,7 @@ describe('hook command', () => {
         'destroy',
       ),
     ).toBe(
-      'NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" node \'../../../node_modules/cdktf-okta-aerial/bin/okta-aerial.js\' hook destroy',
+      'OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node \'../../../node_modules/cdktf-okta-aerial/bin/okta-aerial.js\' hook destroy',
     );
   });
 });

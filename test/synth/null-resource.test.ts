@@ -57,7 +57,7 @@ describe('null_resource rendering', () => {
       const exec = localExec(orgLc.identity);
       expect(exec.when).toBe('destroy');
       expect(exec.command).toMatch(
-        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+        /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook destroy$/,
       );
       expect(exec.environment.OKTA_AERIAL_SPEC_KEY).toBe('${jsonencode(self.triggers)}');
       expect(JSON.parse(exec.environment.OKTA_AERIAL_SPEC)).toEqual({
@@ -104,7 +104,7 @@ describe('null_resource rendering', () => {
       const exec = localExec(prlLc.config);
       expect(exec.when).toBeUndefined();
       expect(exec.command).toMatch(
-        /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+        /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook apply$/,
       );
       expect(exec.environment.OKTA_AERIAL_SPEC).toMatch(
         /^\$\{jsonencode\(\{"v" = 1, "kind" = "principal-rate-limit", /,

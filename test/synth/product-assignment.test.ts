@@ -41,7 +41,7 @@ describe('ProductAssignment', () => {
       expect(localExec(identity)).toEqual({
         when: 'destroy',
         command: expect.stringMatching(
-          /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook destroy$/,
+          /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook destroy$/,
         ),
         environment: { OKTA_AERIAL_SPEC: '${jsonencode(self.output)}' },
         quiet: true, // Terraform does not echo the command; the hook prints its own result line
@@ -57,7 +57,7 @@ describe('ProductAssignment', () => {
       expect(config.input.role).toBeUndefined();
       expect(localExec(config)).toEqual({
         command: expect.stringMatching(
-          /^NODE_EXTRA_CA_CERTS= OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" node '[^']*bin\/okta-aerial\.js' hook apply$/,
+          /^OKTA_AERIAL_NODE_EXTRA_CA_CERTS="\$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '[^']*bin\/okta-aerial\.js' hook apply$/,
         ),
         environment: {
           OKTA_AERIAL_SPEC: '${jsonencode(self.input)}',
