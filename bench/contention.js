@@ -330,7 +330,8 @@ async function attempt(co, round, n, plan, pkg) {
   const rec = { checkout: co.index, round, attempt: n, plan, hooks: 0, errors: [] };
   const t0 = performance.now();
   try {
-    fs.rmSync(co.outdir, { recursive: true, force: true });
+    // The killed attempt's agent may still be finishing a hook's claim in there: retry while it does.
+    fs.rmSync(co.outdir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     synth(co, round, pkg);
     const repair = await runGroup(process.execPath, [pkg.cli, 'drift', '--repair'], {
       cwd: co.dir,
@@ -755,7 +756,14 @@ async function main() {
       process.stderr.write(`contention-bench: ${leftover} agent(s) needed SIGKILL at clean-up\n`);
     await emu?.stop();
     if (opts.keep) process.stderr.write(`contention-bench: scratch folder kept: ${tmp}\n`);
-    else fs.rmSync(tmp, { recursive: true, force: true });
+    else {
+      // A process killed mid-write may still be leaving files; a failure here must not hide the run's own error.
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (e) {
+        process.stderr.write(`contention-bench: could not remove the scratch folder ${tmp}: ${e.message}\n`);
+      }
+    }
     const stray = checkouts.flatMap((c) => agentPids(c.agentDir));
     if (stray.length > 0)
       process.stderr.write(`contention-bench: agents still running: ${stray.join(', ')}\n`);
