@@ -751,13 +751,19 @@ async function main() {
     if (targets.some(([, met]) => !met)) process.exitCode = 2;
   } finally {
     killGroups();
-    const leftover = await stopAgentsAndWait(checkouts.map((c) => c.agentDir));
+    // A failure while cleaning up is reported, and never hides the run's own error.
+    const leftover = await stopAgentsAndWait(checkouts.map((c) => c.agentDir)).catch((e) => {
+      process.stderr.write(`contention-bench: stopping the agents failed: ${e.message}\n`);
+      return 0;
+    });
     if (leftover > 0)
       process.stderr.write(`contention-bench: ${leftover} agent(s) needed SIGKILL at clean-up\n`);
-    await emu?.stop();
+    await Promise.resolve(emu?.stop()).catch((e) =>
+      process.stderr.write(`contention-bench: stopping the emulator failed: ${e.message}\n`),
+    );
     if (opts.keep) process.stderr.write(`contention-bench: scratch folder kept: ${tmp}\n`);
     else {
-      // A process killed mid-write may still be leaving files; a failure here must not hide the run's own error.
+      // A process killed mid-write may still be leaving files.
       try {
         fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       } catch (e) {

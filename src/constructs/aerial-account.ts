@@ -89,7 +89,7 @@ export interface AerialAccountProps {
   readonly rendering?: Rendering;
   /**
    * Command that runs the okta-aerial CLI, for installs where it is on PATH (e.g. 'okta-aerial').
-   * @default - `node '<relative path to this package's bin/okta-aerial.js>'`, or the 'okta-aerial:hookCommand' context
+   * @default - `OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '<relative path to this package's bin/okta-aerial.js>'`, or the 'okta-aerial:hookCommand' context
    */
   readonly hookCommand?: string;
 }

@@ -79,7 +79,7 @@ export interface OktaOrgProps {
   readonly rendering?: Rendering;
   /**
    * Command that runs the okta-aerial CLI, for installs where it is on PATH (e.g. 'okta-aerial').
-   * @default - `node '<relative path to bin/okta-aerial.js>'`, or the 'okta-aerial:hookCommand' context
+   * @default - `OKTA_AERIAL_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= node '<relative path to bin/okta-aerial.js>'`, or the 'okta-aerial:hookCommand' context
    */
   readonly hookCommand?: string;
 }

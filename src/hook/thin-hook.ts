@@ -15,8 +15,7 @@
 import { lstatSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PACKAGE_VERSION } from '../client/version';
-import { networkTag } from '../client/agent/network-env';
+import { agentName } from '../client/agent/network-env';
 import { dial, readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
 import { ENV } from '../common/env';
 import { parseSpecJson } from '../common/spec-json';
@@ -92,7 +91,7 @@ function agentSocket(env: NodeJS.ProcessEnv): { path: string; ino: number } | un
   const uid = process.getuid?.();
   if (!st?.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0)
     return undefined;
-  const path = join(dir, `agent-${PACKAGE_VERSION}-${networkTag(env)}.sock`);
+  const path = join(dir, `${agentName(env)}.sock`);
   if (Buffer.byteLength(path) > MAX_SOCKET_BYTES) return undefined;
   const sock = lstatSync(path, { throwIfNoEntry: false });
   return sock?.isSocket() ? { path, ino: sock.ino } : undefined;

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -219,11 +219,27 @@ describe('thin hook path', () => {
 
   afterEach(() => emu.setFaults({ rules: [] }));
 
-  it('finds the socket the agent listens on, and waits as long as the full path does', () => {
+  it('finds the socket the agent listens on, and waits as long as the full path does', async () => {
     const env = { OKTA_AERIAL_AGENT_DIR: newDir() };
     writeFileSync(agentLocation(env).socket, ''); // a file: not taken as a socket
     expect(thinAgentSocket(env)).toBeUndefined();
     rmSync(agentLocation(env).socket);
+    // The socket the full path names, for a plain environment, a bundle moved aside and a proxy.
+    for (const extra of [
+      {},
+      { NODE_EXTRA_CA_CERTS: '', [CA_CERTS_ASIDE]: '/etc/ca.pem' },
+      { HTTPS_PROXY: 'http://p:1' },
+    ]) {
+      const withExtra = { ...env, ...extra };
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(agentLocation(withExtra).socket, r));
+      try {
+        expect(thinAgentSocket(withExtra)).toBe(agentLocation(withExtra).socket);
+        expect(thinAgentSocket({ ...withExtra, NO_PROXY: 'elsewhere' })).toBeUndefined();
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    }
     expect(ANSWER_TIMEOUT_MS).toBe(OPEN_TIMEOUT_MS);
     expect(MAX_SOCKET_BYTES).toBe(MAX_SOCKET_PATH_BYTES);
   });

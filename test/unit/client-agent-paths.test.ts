@@ -9,6 +9,8 @@ import {
   spawnLockPath,
   tempSocketPath,
 } from '../../src/client/agent/paths';
+import { agentEnvironment } from '../../src/client/agent/agent-client';
+import { networkTag } from '../../src/client/agent/network-env';
 
 describe('agent folder', () => {
   const base = mkdtempSync(join(tmpdir(), 'oa-paths-'));
@@ -52,6 +54,10 @@ describe('agent folder', () => {
         OKTA_AERIAL_NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
       }),
     ).toBe(name);
+    // A relative file is the same file wherever it is named from, and the agent runs in its own folder.
+    expect(socketPath('/d', { ...base, SSL_CERT_FILE: 'certs/a.pem' })).toBe(
+      socketPath('/d', { ...base, SSL_CERT_FILE: join(process.cwd(), 'certs/a.pem') }),
+    );
     expect(spawnLockPath('/d', base)).toBe(name.replace(/\.sock$/, '.starting'));
     expect(spawnLockPath('/d', { ...base, HTTP_PROXY: 'http://p:1' })).not.toBe(spawnLockPath('/d', base));
   });
@@ -87,5 +93,50 @@ describe('agent folder', () => {
     const link = join(base, 'link');
     symlinkSync(target, link);
     expect(() => ensurePrivateDir(link)).toThrow(/not a directory/);
+  });
+});
+
+describe('the environment of an agent a hook starts', () => {
+  const matrix: NodeJS.ProcessEnv[] = [
+    { PATH: '/bin' },
+    { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ca.pem', SSL_CERT_DIR: '/etc/ssl/certs' },
+    { PATH: '/bin', NODE_EXTRA_CA_CERTS: '', OKTA_AERIAL_NODE_EXTRA_CA_CERTS: '/etc/ca.pem' },
+    {
+      PATH: '/bin',
+      NODE_EXTRA_CA_CERTS: 'ca.pem',
+      SSL_CERT_FILE: './certs/a.pem',
+      NODE_OPTIONS: '--use-openssl-ca',
+    },
+    {
+      PATH: '/bin',
+      HTTPS_PROXY: 'http://p:3128',
+      no_proxy: '127.0.0.1',
+      OKTA_API_TOKEN: 'x',
+      HTTP_PROXY: '',
+    },
+  ];
+  it.each(matrix.map((env) => [JSON.stringify(env), env]))(
+    'names the agent as the hook does (%s)',
+    (_, env) => {
+      const agentEnv = agentEnvironment(env, '/agents');
+      // The agent computes its name in its own folder, from the environment it was given.
+      expect(networkTag(agentEnv, '/agents')).toBe(networkTag(env));
+      expect(agentEnv.OKTA_AERIAL_AGENT_DIR).toBe('/agents');
+      expect(agentEnv.OKTA_API_TOKEN).toBeUndefined();
+      expect(agentEnv.OKTA_AERIAL_NODE_EXTRA_CA_CERTS).toBeUndefined();
+    },
+  );
+
+  it('gives the agent a bundle moved aside back, with relative paths made absolute', () => {
+    expect(
+      agentEnvironment(
+        { NODE_EXTRA_CA_CERTS: '', OKTA_AERIAL_NODE_EXTRA_CA_CERTS: 'ca.pem', SSL_CERT_DIR: '/etc/ssl' },
+        '/a',
+      ),
+    ).toEqual({
+      NODE_EXTRA_CA_CERTS: join(process.cwd(), 'ca.pem'),
+      SSL_CERT_DIR: '/etc/ssl',
+      OKTA_AERIAL_AGENT_DIR: '/a',
+    });
   });
 });

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { ENV } from '../../common';
 import { AgentError } from '../errors/agent-error';
 import type { ClientLogger } from '../log/debug-log';
+import { NETWORK_ENV, networkValues } from './network-env';
 import { agentDir, checkSocketPath, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
 import { Session } from './session';
 import { dial } from './socket';
@@ -65,6 +66,21 @@ function agentStarting(lock: string): boolean {
   return pid === undefined ? Date.now() - st.mtimeMs < SPAWN_LOCK_STALE_MS : isAlive(pid);
 }
 
+/**
+ * The environment of an agent started from `env`: the system's variables, the agent's own, and the network
+ * values as network-env.ts reads them (a CA bundle moved aside is NODE_EXTRA_CA_CERTS again, relative paths
+ * are absolute, since the agent runs in its folder). So the agent names its socket as the hook that starts
+ * it does.
+ */
+export function agentEnvironment(env: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (SYSTEM_ENV.test(k) || AGENT_ENV.has(k)) childEnv[k] = v;
+  for (const name of NETWORK_ENV) delete childEnv[name];
+  Object.assign(childEnv, networkValues(env));
+  childEnv[ENV.agentDir] = dir;
+  return childEnv;
+}
+
 /** Starts the agent unless another hook is doing so right now (a start marker names a live agent). */
 function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
   const lock = spawnLockPath(dir, env);
@@ -80,16 +96,10 @@ function startAgent(dir: string, env: NodeJS.ProcessEnv): void {
     }
   }
   const bin = resolve(__dirname, '..', '..', '..', 'bin', 'okta-aerial.js');
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) if (SYSTEM_ENV.test(k) || AGENT_ENV.has(k)) childEnv[k] = v;
-  childEnv[ENV.agentDir] = dir;
-  // A CA bundle the hook command moved aside is the agent's again (it does the TLS; network-env.ts counts it so).
-  if (!childEnv.NODE_EXTRA_CA_CERTS && env[ENV.caCertsAside])
-    childEnv.NODE_EXTRA_CA_CERTS = env[ENV.caCertsAside];
   const child = spawn(process.execPath, [bin, 'agent', '--dir', dir], {
     detached: true,
     stdio: 'ignore',
-    env: childEnv,
+    env: agentEnvironment(env, dir),
     cwd: dir,
   });
   child.on('error', () => {}); // reported as "could not start" by the connect loop

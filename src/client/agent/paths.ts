@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { ENV } from '../../common';
 import { AgentError } from '../errors/agent-error';
 import { PACKAGE_VERSION } from '../version';
-import { networkTag } from './network-env';
+import { agentName } from './network-env';
 
 /**
  * The agent folder for this user, always absolute: the agent runs with the folder as its working
@@ -49,11 +49,6 @@ function setupError(reason: string): AgentError {
 
 /** The longest socket path that works everywhere: sun_path holds 104 bytes on macOS, 108 on Linux, NUL included. */
 export const MAX_SOCKET_PATH_BYTES = 103;
-
-/** The name of the agent of this package version and network environment. */
-function agentName(env: NodeJS.ProcessEnv): string {
-  return `agent-${PACKAGE_VERSION}-${networkTag(env)}`;
-}
 
 /** The socket of the agent of this package version and network environment. */
 export function socketPath(dir: string, env: NodeJS.ProcessEnv = process.env): string {
