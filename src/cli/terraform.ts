@@ -178,7 +178,9 @@ function parseLocalState(raw: string, file: string): RawState {
           ? `Terraform kept the state from before that deploy in ${backupFile}: once no deploy runs, copy it ` +
             `over the state file and run again (what the killed deploy created is then planned again; this ` +
             `library's hooks are upserts, other resources may need 'terraform import').`
-          : `Restore the state from your backups.`) +
+          : `No ${backupFile} is beside it, so that deploy was usually the stack's first: once no deploy runs, ` +
+            `move the state file aside and run again (everything is then planned again; this library's hooks ` +
+            `are upserts, other resources may need 'terraform import'), or restore the state from your backups.`) +
         ` A remote backend (s3, gcs, azurerm, http, HCP Terraform) does not have this failure.`,
     );
   if (raw.trim() === '') {

@@ -90,10 +90,17 @@ describe('a deploy of hundreds of resources', () => {
 
   // Killed early (many hooks just starting) and later (hooks mid-call), then re-run the way a pipeline does:
   // a fresh checkout that keeps only the Terraform state, synth, `okta-aerial drift --repair`, deploy.
-  it.each([3, 12, 45])(
-    'converges when a deploy is killed after %i hook lines and re-run from a fresh checkout',
-    async (lines) => {
-      const project = await freshDeploy(`killed-${lines}`);
+  // The last case makes sure of what a kill only sometimes does: it lands while Terraform rewrites the state
+  // file of the stack's first deploy, which leaves it cut off with no backup beside it.
+  it.each([
+    [3, ''],
+    [12, ''],
+    [45, ''],
+    [12, ', its state file then cut off with no backup'],
+  ])(
+    'converges when a deploy is killed after %i hook lines%s, and re-run from a fresh checkout',
+    async (lines, cutOff) => {
+      const project = await freshDeploy(`killed-${lines}${cutOff ? '-cut' : ''}`);
       let hooks = 0;
       const first = await project.apply(creds, ['-parallelism=6'], {
         killAfterLine: {
@@ -103,16 +110,26 @@ describe('a deploy of hundreds of resources', () => {
       expect(first.signal ?? first.code).not.toBe(0);
       expect(hooks).toBeGreaterThanOrEqual(lines);
       expect((await converged()).length).toBeGreaterThan(0); // really stopped halfway
+      if (cutOff) {
+        const whole = fs.readFileSync(project.stateFile, 'utf8');
+        fs.writeFileSync(project.stateFile, whole.slice(0, Math.floor(whole.length / 2)));
+        fs.rmSync(`${project.stateFile}.backup`, { force: true });
+      }
       project.freshCheckout(buildBigStack(SHAPE, creds));
       // Whatever the kill left in the state (Terraform persists it only now and then), the recipe repairs it:
       // a construct recorded as created whose hook was cut off reads as drifted or missing, and is marked.
       let repair = await project.cli(['drift', '--repair'], creds);
-      if (repair.code !== 0 && /copy it over the state file/.test(repair.output)) {
+      if (repair.code !== 0 && /copy it over the state file|move the state file aside/.test(repair.output)) {
         // The kill landed while Terraform rewrote its local state file (emptied or cut off): the CLI names the
-        // file and the fix, and following it (Terraform's backup of the state before this deploy) converges.
+        // file and the fix, and following it converges. With Terraform's backup of the state before this
+        // deploy, that is copying the backup over it; without one (this was the stack's first deploy, the
+        // backup is written before the first rewrite of an existing state), moving the file aside.
         expect(['empty', 'cut off']).toContain(stateLeft(project.stateFile));
         expect(repair.output).toContain(`the Terraform state ${project.stateFile} is`);
-        fs.copyFileSync(`${project.stateFile}.backup`, project.stateFile);
+        if (cutOff) expect(repair.output).toContain('move the state file aside');
+        if (/copy it over the state file/.test(repair.output))
+          fs.copyFileSync(`${project.stateFile}.backup`, project.stateFile);
+        else fs.renameSync(project.stateFile, `${project.stateFile}.cut-off`);
         repair = await project.cli(['drift', '--repair'], creds);
       }
       expect(repair.output).toMatch(/^repair: /m);

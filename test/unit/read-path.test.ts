@@ -208,7 +208,9 @@ describe('a local state file a killed deploy left behind', () => {
 
   it('names a cut-off file and, when there is one, the backup to copy over it', async () => {
     fs.writeFileSync(file, '{"version": 4, "resources": [{"type": "terraform_da');
-    await expect(tf.state(file)).rejects.toThrow(/is not valid JSON .*Restore the state from your backups/);
+    await expect(tf.state(file)).rejects.toThrow(
+      /is not valid JSON .*usually the stack's first: once no deploy runs, move the state file aside and run again/,
+    );
     fs.writeFileSync(`${file}.backup`, '{"version": 4}');
     await expect(tf.state(file)).rejects.toThrow(
       `${file}.backup: once no deploy runs, copy it over the state file and run again`,
