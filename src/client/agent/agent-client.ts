@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { ENV } from '../../common';
 import { AgentError } from '../errors/agent-error';
 import type { ClientLogger } from '../log/debug-log';
-import { NETWORK_ENV, networkValues } from './network-env';
+import { networkValues } from './network-env';
 import { agentDir, checkSocketPath, ensurePrivateDir, socketPath, spawnLockPath } from './paths';
 import { Session } from './session';
 import { dial } from './socket';
@@ -25,9 +25,8 @@ export type { AgentSession } from './session';
 const START_WAIT_MS = 15_000;
 /** A start marker without a process id older than this is stale (its starter died before writing it). */
 const SPAWN_LOCK_STALE_MS = 3_000;
-/** Environment passed to the agent: never the hook's secrets, only what reaching the API needs. */
-const SYSTEM_ENV =
-  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|LANG|LC_ALL|NODE_EXTRA_CA_CERTS|NODE_OPTIONS|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|SYSTEMROOT)$/;
+/** Environment passed to the agent: never the hook's secrets, only these and the network values (network-env.ts). */
+const SYSTEM_ENV = /^(PATH|HOME|USER|LOGNAME|TMPDIR|TMP|TEMP|LANG|LC_ALL|SYSTEMROOT)$/;
 const AGENT_ENV = new Set<string>([ENV.agentDir, ENV.agentIdleMs]);
 
 /** What {@link connectAgent} needs. */
@@ -75,7 +74,6 @@ function agentStarting(lock: string): boolean {
 export function agentEnvironment(env: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) if (SYSTEM_ENV.test(k) || AGENT_ENV.has(k)) childEnv[k] = v;
-  for (const name of NETWORK_ENV) delete childEnv[name];
   Object.assign(childEnv, networkValues(env));
   childEnv[ENV.agentDir] = dir;
   return childEnv;

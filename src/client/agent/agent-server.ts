@@ -1,8 +1,8 @@
 /**
  * The deploy agent: one process per user, package version and network environment (network-env.ts) that
- * runs the API calls of every hook on the machine. It keeps one in-process stack per connection (credential hash included) and one limiter per
- * environment and account, so the concurrency cap, the token and the keep-alive connections are shared by
- * all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
+ * runs the API calls of every hook on the machine. It keeps one in-process stack per connection (credential
+ * hash included) and one limiter per environment and account, so the concurrency cap, the token and the
+ * keep-alive connections are shared by all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
  * Longer than 300 lines on purpose: its lifecycle (listen, claim the shared name, idle exit, replacement)
  * and its message handling share the state of one running agent, which splitting would pass around.
  */
