@@ -58,7 +58,9 @@ export class PrincipalLookups {
     return new Promise<Found>((resolve, reject) => {
       const wanted = this.batch.get(principalType) ?? new Map<string, Waiter[]>();
       this.batch.set(principalType, wanted);
-      wanted.set(principalId, [...(wanted.get(principalId) ?? []), { resolve, reject }]);
+      const waiters = wanted.get(principalId) ?? [];
+      waiters.push({ resolve, reject });
+      wanted.set(principalId, waiters);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
