@@ -44,6 +44,7 @@ const CLI = path.join(ROOT, 'bin', 'okta-aerial.js');
 const { App, HttpBackend, TerraformStack } = require('cdktf');
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = require(lib);
 const { startEmulator, demoSeed, DEMO } = require(path.join(lib, 'emulator'));
+const { hookEnvironment, thinAgentSocket } = require(path.join(lib, 'hook', 'thin-hook'));
 const {
   CLK_TCK,
   agentPids,
@@ -408,23 +409,25 @@ async function probeHook(stackDir, env) {
 /**
  * What a hook process costs by itself: a RETAIN destroy hook (no API call; the agent answers at once), run as
  * Terraform runs it (`sh -c`), against `sh -c 'node -e 0'` in the same environment; then both again with
- * NODE_EXTRA_CA_CERTS moved aside. Medians of 5 (wall ms, CPU ms).
+ * NODE_EXTRA_CA_CERTS moved aside, with the floor beside them: bench/agent-floor.js, a Node process that only
+ * connects to the agent, writes the hook's message and prints the answer. Medians of 11 (wall ms, CPU ms).
  */
 async function hookStart(config, stackDir, env) {
   const body = Object.entries(config).find(([n]) => /^Products0_Identity_/.test(n))[1];
   const stackCommand = body.provisioner[0]['local-exec'].command;
   const plain = stackCommand.replace(/^.*?(node '[^']*' hook destroy)$/, '$1');
   const hookEnv = { ...env, OKTA_AERIAL_SPEC: JSON.stringify(body.input) };
-  const median = (xs) => xs.sort((a, b) => a - b)[2];
-  const measure = async (command) => {
+  const median = (xs) => xs.sort((a, b) => a - b)[5];
+  const measure = async (command, extraEnv = {}) => {
     const runs = [];
-    for (let i = 0; i < 5; i++) runs.push(await mustRun('sh', ['-c', command], stackDir, hookEnv));
+    for (let i = 0; i < 11; i++)
+      runs.push(await mustRun('sh', ['-c', command], stackDir, { ...hookEnv, ...extraEnv }));
     if (!/no API call/.test(runs[0].stdout)) throw new Error(`unexpected hook output: ${runs[0].stdout}`);
     return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
   };
   const bare = async (prefix) => {
     const runs = [];
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 11; i++)
       runs.push(await mustRun('sh', ['-c', `${prefix}node -e 0`], stackDir, hookEnv));
     return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
   };
@@ -433,6 +436,15 @@ async function hookStart(config, stackDir, env) {
     node: await bare(''),
     hookAside: await measure(`${CA_ASIDE_PREFIX} ${plain}`),
     nodeAside: await bare('NODE_EXTRA_CA_CERTS= '),
+    floor: await measure(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
+      BENCH_AGENT_SOCKET: thinAgentSocket(hookEnv),
+      BENCH_AGENT_MESSAGE: JSON.stringify({
+        id: 1,
+        t: 'hook',
+        action: 'destroy',
+        env: { ...hookEnvironment(hookEnv), OKTA_AERIAL_HOOK_DIR: stackDir },
+      }),
+    }),
   };
 }
 
@@ -488,12 +500,17 @@ function describeDeploy(r, latencyMs) {
         `${r.probe.ms.toFixed(0)} ms wall, ${r.probe.cpuMs.toFixed(0)} ms CPU (medians of 5)`,
     );
   if (r.probe) {
-    const { hook, node, hookAside, nodeAside } = r.probe.start;
+    const { hook, node, hookAside, nodeAside, floor } = r.probe.start;
     const ms = (x) => `${x.ms.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`;
     out(
-      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 5): ${ms(hook)} against ${ms(node)} for ` +
+      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 11): ${ms(hook)} against ${ms(node)} for ` +
         `node -e 0 (${(hook.ms / node.ms).toFixed(2)}x wall); with NODE_EXTRA_CA_CERTS moved aside ${ms(hookAside)} ` +
         `against ${ms(nodeAside)} for node -e 0 without it (${(hookAside.ms / nodeAside.ms).toFixed(2)}x wall)`,
+    );
+    out(
+      `  hook start floor (bench/agent-floor.js: connect, one line each way, no CA bundle): ${ms(floor)}, ` +
+        `${(floor.ms / nodeAside.ms).toFixed(2)}x node -e 0 without NODE_EXTRA_CA_CERTS; the hook with the bundle ` +
+        `moved aside is ${(hookAside.ms / floor.ms).toFixed(2)}x the floor`,
     );
   }
   for (const p of r.problems.slice(0, 5)) out(`  NOT CONVERGED: ${p}`);
