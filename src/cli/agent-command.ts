@@ -15,7 +15,10 @@ concurrency cap, the OAuth token and the connections are shared across processes
   --verbose      print start and stop to stderr
 `;
 
-/** Entry point of `okta-aerial agent`. */
+/**
+ * Entry point of `okta-aerial agent`. `env` gives its settings (folder, idle time); the socket is named after
+ * this process's own network environment (network-env.ts), since that is what its connections use.
+ */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
