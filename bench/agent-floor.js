@@ -12,6 +12,14 @@ const socket = connect(process.env.BENCH_AGENT_SOCKET);
 socket.on('connect', () => socket.write(`${process.env.BENCH_AGENT_MESSAGE}\n`));
 socket.setEncoding('utf8');
 let buffer = '';
+let answered = false;
+socket.on('error', (e) => {
+  process.stderr.write(`agent-floor: ${e.message}\n`);
+  process.exitCode = 1;
+});
+socket.on('close', () => {
+  if (!answered) process.exitCode = 1;
+});
 socket.on('data', (chunk) => {
   buffer += chunk;
   let nl;
@@ -20,7 +28,8 @@ socket.on('data', (chunk) => {
     buffer = buffer.slice(nl + 1);
     if (msg.ev === 'out' || msg.ev === 'err') writeSync(msg.ev === 'out' ? 1 : 2, msg.text);
     else if (!('ev' in msg)) {
-      process.exitCode = msg.exit;
+      answered = msg.ok === true;
+      process.exitCode = answered ? msg.exit : 1;
       socket.destroy();
     }
   }

@@ -422,7 +422,8 @@ async function hookStart(config, stackDir, env) {
     const runs = [];
     for (let i = 0; i < 11; i++)
       runs.push(await mustRun('sh', ['-c', command], stackDir, { ...hookEnv, ...extraEnv }));
-    if (!/no API call/.test(runs[0].stdout)) throw new Error(`unexpected hook output: ${runs[0].stdout}`);
+    const odd = runs.find((r) => !/no API call/.test(r.stdout));
+    if (odd) throw new Error(`unexpected hook output from ${command}: ${odd.stdout}${odd.stderr}`);
     return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
   };
   const bare = async (prefix) => {
@@ -431,13 +432,15 @@ async function hookStart(config, stackDir, env) {
       runs.push(await mustRun('sh', ['-c', `${prefix}node -e 0`], stackDir, hookEnv));
     return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
   };
+  const agentSocket = thinAgentSocket(hookEnv);
+  if (!agentSocket) throw new Error('hook start: no deploy agent socket for the floor (the agent exited?)');
   return {
     hook: await measure(plain),
     node: await bare(''),
     hookAside: await measure(`${CA_ASIDE_PREFIX} ${plain}`),
     nodeAside: await bare('NODE_EXTRA_CA_CERTS= '),
     floor: await measure(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
-      BENCH_AGENT_SOCKET: thinAgentSocket(hookEnv),
+      BENCH_AGENT_SOCKET: agentSocket,
       BENCH_AGENT_MESSAGE: JSON.stringify({
         id: 1,
         t: 'hook',

@@ -1,17 +1,18 @@
 /**
- * How a thin hook writes its output: straight to the descriptor, and, when the descriptor refuses (a full
- * non-blocking pipe, EAGAIN), the rest through the stream, in order and with no byte lost or doubled.
- * Real descriptors: a file, and a FIFO opened non-blocking on both ends and filled until it refuses.
+ * How a thin hook writes its output: straight to the descriptor, synchronously and in order; a full
+ * non-blocking pipe (EAGAIN) is waited for until its reader drains it, with no byte lost or doubled; a
+ * descriptor that fails otherwise hands the rest to the stream. Real descriptors: a file, a FIFO opened
+ * non-blocking and filled until it refuses (drained by a `cat` started later), a read-only descriptor.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   closeSync,
   constants,
   mkdtempSync,
   openSync,
   readFileSync,
-  readSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,17 @@ describe('thin hook output', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'thin-output-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** A writer for `fd` and what its stream got. */
+  const writer = (fd: number) => {
+    const streamed: Buffer[] = [];
+    const write = descriptorWriter(fd, () => ({ write: (c: Uint8Array) => streamed.push(Buffer.from(c)) }));
+    return { write, streamed };
+  };
+
   it('writes straight to the descriptor, without the stream', () => {
     const file = join(dir, 'out');
     const fd = openSync(file, 'w');
-    const streamed: Uint8Array[] = [];
-    const write = descriptorWriter(fd, () => ({ write: (c: Uint8Array) => streamed.push(c) }));
+    const { write, streamed } = writer(fd);
     write('first line ✓\n');
     write('second line\n');
     closeSync(fd);
@@ -35,11 +42,14 @@ describe('thin hook output', () => {
     expect(streamed).toEqual([]);
   });
 
-  it('hands the rest to the stream once a non-blocking pipe takes only part, and keeps to the stream after', () => {
+  it('waits for a full non-blocking pipe to drain, and writes everything in order, without the stream', async () => {
     const fifo = join(dir, 'pipe');
+    const out = join(dir, 'drained');
     execFileSync('mkfifo', [fifo]);
-    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    // A read end is needed to open the write end non-blocking; it never reads.
+    const idle = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    let drained: Promise<number | null> | undefined;
     try {
       // Fill the pipe until it refuses a write.
       const block = Buffer.alloc(4096, 'x');
@@ -52,40 +62,34 @@ describe('thin hook output', () => {
           break;
         }
       }
-      // Make room for part of the text: the pipe takes two pages of it, then refuses the rest.
-      const room = Buffer.alloc(8192);
-      expect(readSync(reader, room)).toBe(room.length);
-      const before = filled - room.length;
-      const streamed: Buffer[] = [];
-      const write = descriptorWriter(fd, () => ({ write: (c: Uint8Array) => streamed.push(Buffer.from(c)) }));
-      const text = 'y'.repeat(10_000) + ' ✓\n';
+      // A reader that starts only after the write below has begun to wait.
+      const cat = spawn('sh', ['-c', 'sleep 0.3; exec cat "$0" > "$1"', fifo, out], { stdio: 'ignore' });
+      drained = new Promise((resolve) => cat.on('exit', resolve));
+      const { write, streamed } = writer(fd);
+      const text = `${'y'.repeat(100_000)} ✓\n`;
       write(text);
       write('after\n');
-      // What the pipe took plus what the stream got is the text, once, in order; the next write streams too.
-      let piped = 0;
-      const chunk = Buffer.alloc(65536);
-      let got = '';
-      for (;;) {
-        let n = 0;
-        try {
-          n = readSync(reader, chunk);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
-          throw e;
-        }
-        if (n === 0) break;
-        piped += n;
-        got += chunk.subarray(0, n).toString('latin1');
-      }
-      const fromText = got.slice(before);
-      expect(piped - before).toBe(fromText.length);
-      expect(fromText.length).toBeGreaterThan(0);
-      expect(fromText.length).toBeLessThan(text.length);
-      expect(Buffer.concat([Buffer.from(fromText, 'latin1'), ...streamed]).toString()).toBe(`${text}after\n`);
-      expect(streamed.length).toBe(2);
+      expect(streamed).toEqual([]);
+      closeSync(fd);
+      expect(await drained).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(`${'x'.repeat(filled)}${text}after\n`);
+    } finally {
+      closeSync(idle);
+    }
+  });
+
+  it('hands the output to the stream when the descriptor fails otherwise (EBADF)', () => {
+    const file = join(dir, 'read-only');
+    writeFileSync(file, '');
+    const fd = openSync(file, 'r'); // writeSync: EBADF
+    try {
+      const { write, streamed } = writer(fd);
+      write('lost ✓\n');
+      write('after\n');
+      expect(Buffer.concat(streamed).toString()).toBe('lost ✓\nafter\n');
+      expect(readFileSync(file, 'utf8')).toBe('');
     } finally {
       closeSync(fd);
-      closeSync(reader);
     }
   });
 });
