@@ -135,6 +135,9 @@ function runShow(state, env) {
     '--api-token-env',
     'OKTA_API_TOKEN_{LABEL}',
   ];
+  // The command as a user types it in this folder, with the emulator's credentials loaded (see `explore`).
+  const typed = ['npx', 'okta-aerial', ...args.slice(1)].map((a) => (/^[\w./:@=-]+$/.test(a) ? a : `'${a}'`));
+  say(`$ ${typed.join(' ')}\n`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
     child.on('error', (err) => {
@@ -187,7 +190,8 @@ async function main() {
     say(
       '  change: edit examples/multi-org/stack.js (products, statuses, percentages), then `npm run demo` again',
     );
-    say('  destroy: `npm run demo -- destroy` (RETAIN resources stay in Okta; DESTROY ones are reset)');
+    if (action === 'destroy') say('  deploy again: `npm run demo`');
+    else say('  destroy: `npm run demo -- destroy` (RETAIN resources stay in Okta; DESTROY ones are reset)');
     say('  start over: `npm run demo -- reset`');
     say(`  explore: npx okta-aerial emulator --port ${PORT} --state ${path.relative(ROOT, EMULATOR_STATE)}`);
     say(
