@@ -2,7 +2,6 @@
  * `okta-aerial emulator`: runs the local Okta emulator in the foreground, and
  * `okta-aerial emulator credentials`: prints the environment variables that point a stack at it.
  */
-import { existsSync } from 'node:fs';
 import { ENV } from '../common';
 import { CliUsageError, numberOption, parseOptions } from './output';
 
@@ -23,7 +22,8 @@ options:
   --seed FILE          seed JSON (default: the built-in demo seed)
   --app DIR            seed from a synthesized cdktf app instead (e.g. cdktf.out): its accounts, service
                        apps, orgs, principals and tokens, so a stack written for Okta deploys unchanged
-  --state FILE         keep state in FILE across restarts (loaded if it exists; its folder is created 0700)
+  --state FILE         keep state in FILE across restarts (loaded if it exists, taking in what --app or
+                       --seed declares and it lacks; its folder is created 0700)
   --latency-ms N       latency added to every API request
   --jitter-ms N        random extra latency 0..N
   --faults JSON        fault injection, e.g. '{"rate429":0.1}' or '{"rules":[{"route":"prl.","rate5xx":0.2}]}'
@@ -91,11 +91,6 @@ export async function run(argv: string[]): Promise<number | void> {
   if (flags.app !== undefined && flags.seed !== undefined)
     throw new CliUsageError('--app and --seed both name a seed; pass one of them');
   const seed = flags.app !== undefined ? await appSeed(flags.app, flags.quiet) : flags.seed;
-  if (flags.app !== undefined && flags.state !== undefined && existsSync(flags.state))
-    process.stderr.write(
-      `okta-aerial emulator: ${flags.state} exists, so the emulator starts from it and --app seeds nothing new; ` +
-        'delete it (or pass another --state) to seed from the app again\n',
-    );
   // Loaded lazily so `--help` and `credentials` stay fast.
   const { startEmulator } = await import('../emulator');
   const { normalizeFaults } = await import('../emulator/faults');
@@ -111,6 +106,8 @@ export async function run(argv: string[]): Promise<number | void> {
     host: flags.host,
     seed,
     statePath: flags.state,
+    // A restart with a changed app (or seed) keeps what was deployed and adds what the app now declares.
+    seedMissing: seed !== undefined,
     latencyMs: positive('latency-ms', 0),
     jitterMs: positive('jitter-ms', 0),
     faults: faultConfig,

@@ -91,3 +91,66 @@ export function stateFromSeed(seed: EmulatorSeed, keys: KeyState[], nowMs: numbe
     tokens: [],
   };
 }
+
+/** What {@link mergeSeed} did: a line per thing it added, and per thing of the seed it left out and why. */
+export interface SeedMerge {
+  readonly added: string[];
+  readonly skipped: string[];
+}
+
+/**
+ * Adds to a loaded state what a seed declares and the state lacks, for a restart with a changed app
+ * (`emulator --app` with an existing `--state`): accounts and their subscribed products, orgs, and on the
+ * orgs the state has, principals, API tokens and OAuth apps. What the state has stays as it is: an org's
+ * status, link, consent, enabled products and rate limits are what deploys made of it. An org of the seed
+ * whose domain (or URL name) an org of the state holds under another id is left out. `seeded` is the seed
+ * as {@link stateFromSeed} builds it with the state's own keys.
+ */
+export function mergeSeed(state: EmulatorState, seeded: EmulatorState): SeedMerge {
+  const added: string[] = [];
+  const skipped: string[] = [];
+  for (const account of seeded.accounts) {
+    const have = state.accounts.find((a) => a.id === account.id);
+    if (!have) {
+      state.accounts.push(account);
+      added.push(`account ${account.id}`);
+      continue;
+    }
+    for (const product of account.subscribedProducts) {
+      if (have.subscribedProducts.some((p) => p.id === product.id)) continue;
+      have.subscribedProducts.push(product);
+      added.push(`product ${product.id} on account ${account.id}`);
+    }
+  }
+  for (const org of seeded.orgs) {
+    const have = state.orgs.find((o) => o.id === org.id);
+    if (!have) {
+      const clash = state.orgs.find(
+        (o) => !o.deleted && (o.domain === org.domain || o.subdomain === org.subdomain),
+      );
+      if (clash)
+        skipped.push(`org ${org.domain} (${org.id}): the state has org ${clash.id} at ${clash.domain}`);
+      else {
+        state.orgs.push(org);
+        added.push(`org ${org.domain} (${org.id})`);
+      }
+      continue;
+    }
+    for (const p of org.principals) {
+      if (have.principals.some((x) => x.id === p.id)) continue;
+      have.principals.push(p);
+      added.push(`principal ${p.id} in ${have.domain}`);
+    }
+    for (const t of org.apiTokens) {
+      if (have.apiTokens.some((x) => x.principalId === t.principalId)) continue;
+      have.apiTokens.push(t);
+      added.push(`API token of ${t.principalId} in ${have.domain}`);
+    }
+    for (const c of org.clients) {
+      if (have.clients.some((x) => x.clientId === c.clientId)) continue;
+      have.clients.push(c);
+      added.push(`OAuth app ${c.clientId} in ${have.domain}`);
+    }
+  }
+  return { added, skipped };
+}

@@ -1,6 +1,6 @@
 /**
- * Starting and stopping an emulator: options resolved, state loaded (a state file wins over the seed),
- * persistence hooked to the model, one loopback HTTP server running the request pipeline.
+ * Starting and stopping an emulator: options resolved, state loaded (a state file wins over the seed, or takes
+ * in what the seed adds), persistence hooked to the model, one loopback HTTP server running the request pipeline.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,22 +15,37 @@ import { EmulatorModel } from './model';
 import { loadState, saveState, StateSaver } from './persistence';
 import { handleRequest } from './pipeline';
 import { demoSeed } from './demo-seed';
-import { readSeedFile, stateFromSeed } from './seed';
+import { mergeSeed, readSeedFile, stateFromSeed } from './seed';
 import { validateSeed } from './seed-schema';
 import type { EmulatorState } from './state';
 import type { EmulatorOptions, RunningEmulator } from './types';
 
-/** Loads state: an existing state file wins over the seed; otherwise the seed (or the demo seed). */
+/**
+ * Loads state: an existing state file wins over the seed (with `seedMissing`, what the seed declares and the
+ * file lacks is added to it); otherwise the seed (or the demo seed). `fresh`: the state is to be saved now.
+ */
 async function initialState(
   options: EmulatorOptions,
   nowMs: number,
 ): Promise<{ state: EmulatorState; fresh: boolean }> {
+  const readSeed = () =>
+    validateSeed(
+      typeof options.seed === 'string' ? readSeedFile(options.seed) : (options.seed ?? demoSeed()),
+    );
   if (options.statePath) {
     const loaded = loadState(options.statePath);
+    if (loaded && options.seedMissing && options.seed !== undefined) {
+      const { added, skipped } = mergeSeed(loaded, stateFromSeed(readSeed(), loaded.keys, nowMs));
+      if (!options.quiet) {
+        const from = `okta-aerial emulator: ${options.statePath} exists`;
+        if (added.length) process.stderr.write(`${from}; added from the seed: ${added.join(', ')}\n`);
+        for (const s of skipped) process.stderr.write(`${from}; warning: left out of the seed: ${s}\n`);
+      }
+      return { state: loaded, fresh: added.length > 0 };
+    }
     if (loaded) return { state: loaded, fresh: false };
   }
-  const raw = typeof options.seed === 'string' ? readSeedFile(options.seed) : (options.seed ?? demoSeed());
-  const seed = validateSeed(raw);
+  const seed = readSeed();
   const keys = await demoKeys(!options.statePath);
   return { state: stateFromSeed(seed, structuredClone(keys), nowMs), fresh: true };
 }

@@ -17,6 +17,12 @@ export interface EmulatorOptions {
   readonly seed?: EmulatorSeed | string;
   /** File that keeps state across restarts (loaded if present, else created from the seed). @default - memory only */
   readonly statePath?: string;
+  /**
+   * With an existing state file, also add what `seed` declares and the file lacks (accounts, products, orgs,
+   * and principals, API tokens and OAuth apps of the orgs it has); what the file has stays. What
+   * `okta-aerial emulator --app` and `--seed` do. @default false - the state file wins, the seed is ignored
+   */
+  readonly seedMissing?: boolean;
   /** Latency added to every non-admin request. @default 0 */
   readonly latencyMs?: number;
   /** Random extra latency, 0..jitterMs. @default 0 */

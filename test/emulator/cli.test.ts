@@ -1,6 +1,6 @@
 /** The `okta-aerial emulator` binary: one JSON line when ready, credentials, clean exit on SIGTERM. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -94,6 +94,54 @@ describe('okta-aerial emulator (CLI)', () => {
     }
     expect(status).toBe(2);
     expect(stderr).toContain('faults.rules[0].rate429: must be 0..1');
+  });
+
+  it('restarted with a changed --seed and the same --state, says what it added and what it left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-cli-merge-'));
+    /** Starts the emulator with `args`, stops it once ready; its stderr. */
+    const startStop = async (args: string[]): Promise<string> => {
+      const c = spawn(process.execPath, [BIN, 'emulator', '--port', '0', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      c.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: c.stdout! }).once('line', () => resolve());
+        c.once('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        c.removeAllListeners('exit');
+        c.once('exit', resolve);
+        c.kill('SIGTERM');
+      });
+      expect(code).toBe(0);
+      return stderr;
+    };
+    try {
+      const { demoSeed } = await import('../../src/emulator');
+      const state = join(dir, 'state.json');
+      const first = demoSeed();
+      first.orgs.push({ id: '00oLegacyOrg00000001', domain: 'acme-legacy.okta.com', cell: 'ok1' });
+      writeFileSync(join(dir, 'first.json'), JSON.stringify(first));
+      expect(await startStop(['--seed', join(dir, 'first.json'), '--state', state])).toBe('');
+      const second = demoSeed();
+      second.orgs.push({ id: '00oAcmeNewOrg0000001', domain: 'acme-new.okta.com', cell: 'ok1' });
+      second.orgs.push({ id: '00oClashingOrg000001', domain: 'acme-legacy.okta.com', cell: 'ok1' });
+      writeFileSync(join(dir, 'second.json'), JSON.stringify(second));
+      const said = await startStop(['--seed', join(dir, 'second.json'), '--state', state]);
+      expect(said.trim().split('\n')).toEqual([
+        `okta-aerial emulator: ${state} exists; added from the seed: org acme-new.okta.com (00oAcmeNewOrg0000001)`,
+        `okta-aerial emulator: ${state} exists; warning: left out of the seed: org acme-legacy.okta.com ` +
+          '(00oClashingOrg000001): the state has org 00oLegacyOrg00000001 at acme-legacy.okta.com',
+      ]);
+      // Nothing new the next time.
+      expect(await startStop(['--seed', join(dir, 'second.json'), '--state', state])).toContain(
+        'left out of the seed',
+      );
+      expect(await startStop(['--state', state])).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('listens on 8787 by default, the port `emulator credentials` asks by default', async () => {

@@ -65,6 +65,94 @@ describe('state file', () => {
     }
   });
 
+  it('with seedMissing, takes in what a changed seed adds and keeps what the state has', async () => {
+    const statePath = join(dir, 'merge.json');
+    const before = demoSeed();
+    before.orgs.push({ id: '00oLegacyOrg00000001', domain: 'acme-legacy.okta.com', cell: 'ok1' });
+    const first = await startEmulator({ quiet: true, statePath, seed: before, seedMissing: true });
+    const creds = first.credentials();
+    const token = await bearerToken(creds, {
+      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+      clientId: creds.OKTA_AERIAL_CLIENT_ID,
+      scope: 'okta.accounts.manage',
+    });
+    const aerial = `${creds.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1`;
+    const linked = await call(`${aerial}/orgs`, {
+      method: 'POST',
+      auth: `Bearer ${token}`,
+      body: { orgId: '00oDemoAcmeProd00001' },
+    });
+    expect(linked.status).toBe(200);
+    await first.stop();
+
+    // The app changed: a new org, a new principal with a token in an org the state has, a new product,
+    // a status the state's org no longer has, and an org that names a domain the state has under another id.
+    const seed = demoSeed();
+    seed.accounts[0].subscribedProducts.push({ id: 'P009999', name: 'New product' });
+    seed.orgs.push({
+      id: '00oAcmeNewOrg0000001',
+      domain: 'acme-new.okta.com',
+      cell: 'ok1',
+      contractAccountId: DEMO.accountId,
+      consentAccountId: DEMO.accountId,
+      principals: [{ id: '00TNewToken000000001', type: 'SSWS_TOKEN' }],
+      apiTokens: [{ principalId: '00TNewToken000000001' }],
+    });
+    seed.orgs.push({ id: '00oClashingOrg000001', domain: 'acme-legacy.okta.com', cell: 'ok1' });
+    const dev = seed.orgs.find((o) => o.domain === 'acme-dev.okta.com')!;
+    dev.principals!.push({ id: '00TDevNewToken000001', type: 'SSWS_TOKEN', name: 'New' });
+    dev.apiTokens!.push({ principalId: '00TDevNewToken000001' });
+    seed.orgs.find((o) => o.id === '00oDemoAcmeProd00001')!.status = 'INACTIVE';
+
+    const second = await startEmulator({ quiet: true, statePath, seed, seedMissing: true });
+    try {
+      const again = second.credentials();
+      expect(again.OKTA_API_TOKEN_ACME_DEV).toBe(creds.OKTA_API_TOKEN_ACME_DEV);
+      const state = (await call(`${second.url}/__admin/state`)).body as {
+        accounts: { id: string; subscribedProducts: { id: string }[] }[];
+        orgs: {
+          id: string;
+          domain: string;
+          status: string;
+          linkedAccountId?: string;
+          principals: { id: string }[];
+        }[];
+      };
+      const org = (id: string) => state.orgs.find((o) => o.id === id);
+      expect(state.accounts[0].subscribedProducts.map((p) => p.id)).toContain('P009999');
+      expect(org('00oAcmeNewOrg0000001')).toMatchObject({ domain: 'acme-new.okta.com', status: 'ACTIVE' });
+      expect(org('00oDemoAcmeDev000001')!.principals.map((p) => p.id)).toContain('00TDevNewToken000001');
+      // What the state had stays: the link the deploy made, and the status the seed no longer says.
+      expect(org('00oDemoAcmeProd00001')).toMatchObject({
+        status: 'ACTIVE',
+        linkedAccountId: DEMO.accountId,
+      });
+      expect(org('00oClashingOrg000001')).toBeUndefined();
+      expect(org('00oLegacyOrg00000001')).toMatchObject({ domain: 'acme-legacy.okta.com' });
+      // The new tokens work.
+      const newOrgToken = again.OKTA_API_TOKEN_ACME_NEW;
+      expect(newOrgToken).toBeDefined();
+      const filter = encodeURIComponent('principalType eq "SSWS_TOKEN"');
+      const listed = await call(
+        `${again.OKTA_ORG_URL_ACME_NEW}/api/v1/principal-rate-limits?filter=${filter}`,
+        {
+          auth: `SSWS ${newOrgToken}`,
+        },
+      );
+      expect(listed.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+    // ...and the additions were saved: a restart with the demo seed alone still has them.
+    const third = await startEmulator({ quiet: true, statePath });
+    try {
+      const state = (await call(`${third.url}/__admin/state`)).body as { orgs: { id: string }[] };
+      expect(state.orgs.map((o) => o.id)).toContain('00oAcmeNewOrg0000001');
+    } finally {
+      await third.stop();
+    }
+  });
+
   it('refuses a state whose key file is gone, with a message that says what to do', async () => {
     const statePath = join(dir, 'lost-key.json');
     const emu = await startEmulator({ quiet: true, statePath });
