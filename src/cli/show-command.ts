@@ -3,7 +3,9 @@
  * the products the account subscribes to (with their names), and the principal rate limits of the orgs given
  * with --org-url; as tables, or one JSON document with --json. Reads through the shared client; never writes.
  */
+import { ENV } from '../common';
 import type { PrincipalRateLimitEntity, Product } from '../contract';
+import { endpointOverride, overrideAerialBase } from '../handlers/endpoint-override';
 import {
   CONNECTION_OPTIONS,
   CONNECTION_USAGE,
@@ -57,7 +59,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       conns.orgs.map((o) => o.spec),
     );
     process.stdout.write(
-      args.json ? `${JSON.stringify(showDocument(estate), null, 2)}\n` : formatShow(estate),
+      args.json
+        ? `${JSON.stringify(showDocument(estate), null, 2)}\n`
+        : formatShow(estate, endpointOverride(env)),
     );
     return 0;
   } finally {
@@ -174,12 +178,18 @@ function nameOf(p: Product, names: ReadonlyMap<string, string | undefined>): { n
   return name !== undefined ? { name } : {};
 }
 
-/** The estate as tables for a person. */
-export function formatShow(estate: Estate): string {
+/**
+ * The estate as tables for a person. `endpoint`: OKTA_AERIAL_ENDPOINT_URL, which sends the requests for
+ * Okta's URLs to the emulator; the account's line names the URL the connection gives, and the next line
+ * says where the requests went.
+ */
+export function formatShow(estate: Estate, endpoint?: string): string {
   const doc = showDocument(estate);
   const out: string[] = [];
   const { account } = doc;
   out.push(`Aerial account ${account.id}${account.name ? ` (${account.name})` : ''} at ${account.baseUrl}`);
+  const sentTo = overrideAerialBase(endpoint, estate.connection.baseUrl, estate.connection.environment);
+  if (sentTo !== estate.connection.baseUrl) out.push(`  (requests sent to ${sentTo} by ${ENV.endpointUrl})`);
 
   out.push('', `Subscribed products (${doc.subscribedProducts.length})`);
   if (doc.subscribedProducts.length === 0) out.push('  none');

@@ -4,6 +4,7 @@
  * the synthesized app, the credentials are printed under the names the stack uses, and
  * OKTA_AERIAL_ENDPOINT_URL sends the hooks' requests to the emulator.
  */
+import * as path from 'node:path';
 import type { TerraformStack } from 'cdktf';
 import { constructsOfApp, credentialsForApp, seedFromApp } from '../../src/cli/emulator-app';
 import {
@@ -15,7 +16,7 @@ import {
 } from '../../src/constructs';
 import { startEmulator, validateSeed, type RunningEmulator } from '../../src/emulator';
 import { remoteOrgs } from './fixtures';
-import { E2eProject } from './harness';
+import { baseEnv, E2eProject, REPO_ROOT, run } from './harness';
 
 const ACCOUNT = '0227acmeaerialaccount000001';
 const PROD_ID = '00oAcmeProdOrg000001';
@@ -144,5 +145,80 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
     // The state keeps Okta's URLs: nothing of the emulator leaks into what a real deploy would compare.
     const plan = await project.terraform(['plan', '-detailed-exitcode', '-no-color', '-input=false'], env);
     expect(plan.code).toBe(0);
+
+    // `show` names Okta's URL, as the connection gives it, and says where the requests went.
+    const shown = await run(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'bin/okta-aerial.js'),
+        'show',
+        '--account-id',
+        ACCOUNT,
+        '--aerial-org-domain',
+        'acme-aerial.okta.com',
+        '--client-id',
+        '0oaAcmeAerialDeploy1',
+        '--private-key-env',
+        'ACME_AERIAL_KEY',
+      ],
+      { cwd: project.dir, env: { ...baseEnv(), ...env, OKTA_AERIAL_AGENT_DIR: project.agentDir } },
+    );
+    expect(shown.code).toBe(0);
+    const [header, sentTo] = shown.output.split('\n');
+    expect(header).toMatch(
+      new RegExp(`^Aerial account ${ACCOUNT} \\(.*\\) at https://aerial[a-z-]*\\.okta\\.com$`),
+    );
+    expect(sentTo).toBe(`  (requests sent to ${emu.url}/aerial/production by OKTA_AERIAL_ENDPOINT_URL)`);
+  });
+
+  it('restarted with a changed app and the same state, knows what the app added and keeps the tokens it had', async () => {
+    const statePath = path.join(project.dir, 'emulator-state.json');
+    const first = await startEmulator({
+      seed: seedFromApp(constructsOfApp(project.outdir)).seed,
+      statePath,
+      seedMissing: true,
+      quiet: true,
+    });
+    const token = first.credentials().OKTA_API_TOKEN_ACME_EU;
+    await first.stop();
+
+    // The app gains an org (named by domain) and a rate limit for a new principal in an org it had.
+    project.synth((stack) => {
+      build(stack);
+      const account = stack.node.findChild('Account') as AerialAccount;
+      new AerialOrg(stack, 'Extra', { account, domain: 'acme-extra.okta.com', cell: 'ok1' });
+      new PrincipalRateLimit(stack, 'Ops', {
+        org: stack.node.findChild('EuApi') as OktaOrg,
+        principalId: '00TAcmeOpsToken00001',
+        principalType: 'SSWS_TOKEN',
+        defaultPercentage: 20,
+      });
+    });
+    const constructs = constructsOfApp(project.outdir);
+    const second = await startEmulator({
+      seed: seedFromApp(constructs).seed,
+      statePath,
+      seedMissing: true,
+      quiet: true,
+    });
+    try {
+      expect(second.credentials().OKTA_API_TOKEN_ACME_EU).toBe(token);
+      expect(credentialsForApp(constructs, second.credentials()).conflicts).toEqual([]);
+      // The admin state has more than RemoteOrg names: the contract and the principals.
+      const orgs = Object.values(await remoteOrgs(second)) as unknown as {
+        domain: string;
+        contractAccountId?: string;
+        principals: { id: string }[];
+      }[];
+      expect(orgs.find((o) => o.domain === 'acme-extra.okta.com')).toMatchObject({
+        contractAccountId: ACCOUNT,
+      });
+      const eu = orgs.find((o) => o.domain === 'acme-eu.okta.com')!;
+      expect(eu.principals.map((p) => p.id)).toEqual(
+        expect.arrayContaining(['00TAcmeCiToken000001', '00TAcmeOpsToken00001']),
+      );
+    } finally {
+      await second.stop();
+    }
   });
 });
