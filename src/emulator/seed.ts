@@ -100,56 +100,97 @@ export interface SeedMerge {
 
 /**
  * Adds to a loaded state what a seed declares and the state lacks, for a restart with a changed app
- * (`emulator --app` with an existing `--state`): accounts and their subscribed products, orgs, and on the
- * orgs the state has, principals, API tokens and OAuth apps. What the state has stays as it is: an org's
- * status, link, consent, enabled products and rate limits are what deploys made of it. An org of the seed
- * whose domain (or URL name) an org of the state holds under another id is left out. `seeded` is the seed
- * as {@link stateFromSeed} builds it with the state's own keys.
+ * (`emulator --app` with an existing `--state`):
+ * - orgs, and on the orgs the state has, principals, API tokens, OAuth apps, and the contract and consent
+ *   of an org that has none (deploys never set those; an org a first app only read may be linked by the next);
+ * - accounts (with their Aerial org) and the subscribed products of the accounts the state has.
+ *
+ * What the state has stays as it is: an org's domain, status, link, enabled products and rate limits are what
+ * deploys made of it, and a field the seed gives otherwise is named in `skipped`. Left out too: an org whose
+ * domain or URL name a live org of the state holds under another id, an org the state has deleted, and an
+ * account whose Aerial org is not in the state. `seeded` is the seed as {@link stateFromSeed} builds it with
+ * the state's own keys; what is added is copied from it. `nowMs` tells a pending deletion that has ended.
  */
-export function mergeSeed(state: EmulatorState, seeded: EmulatorState): SeedMerge {
+export function mergeSeed(state: EmulatorState, seeded: EmulatorState, nowMs: number): SeedMerge {
   const added: string[] = [];
   const skipped: string[] = [];
-  for (const account of seeded.accounts) {
-    const have = state.accounts.find((a) => a.id === account.id);
-    if (!have) {
-      state.accounts.push(account);
-      added.push(`account ${account.id}`);
-      continue;
-    }
-    for (const product of account.subscribedProducts) {
-      if (have.subscribedProducts.some((p) => p.id === product.id)) continue;
-      have.subscribedProducts.push(product);
-      added.push(`product ${product.id} on account ${account.id}`);
-    }
-  }
+  const live = (o: OrgState) => !o.deleted && !(o.deleteAt !== undefined && nowMs >= o.deleteAt);
+  const fresh: OrgState[] = [];
   for (const org of seeded.orgs) {
     const have = state.orgs.find((o) => o.id === org.id);
     if (!have) {
       const clash = state.orgs.find(
-        (o) => !o.deleted && (o.domain === org.domain || o.subdomain === org.subdomain),
+        (o) => live(o) && (o.domain === org.domain || o.subdomain === org.subdomain),
       );
       if (clash)
         skipped.push(`org ${org.domain} (${org.id}): the state has org ${clash.id} at ${clash.domain}`);
-      else {
-        state.orgs.push(org);
-        added.push(`org ${org.domain} (${org.id})`);
-      }
+      else fresh.push(structuredClone(org));
       continue;
     }
+    if (!live(have)) {
+      skipped.push(
+        `org ${org.domain} (${org.id}): the state has it deleted; delete the state to have it again`,
+      );
+      continue;
+    }
+    if (have.domain !== org.domain)
+      skipped.push(`org ${org.id}: the seed names it ${org.domain}, the state keeps ${have.domain}`);
     for (const p of org.principals) {
-      if (have.principals.some((x) => x.id === p.id)) continue;
-      have.principals.push(p);
+      const known = have.principals.find((x) => x.id === p.id);
+      if (known && known.type !== p.type)
+        skipped.push(
+          `principal ${p.id} in ${have.domain}: the seed says ${p.type}, the state keeps ${known.type}`,
+        );
+      if (known) continue;
+      have.principals.push({ ...p });
       added.push(`principal ${p.id} in ${have.domain}`);
     }
     for (const t of org.apiTokens) {
       if (have.apiTokens.some((x) => x.principalId === t.principalId)) continue;
-      have.apiTokens.push(t);
+      have.apiTokens.push({ ...t });
       added.push(`API token of ${t.principalId} in ${have.domain}`);
     }
     for (const c of org.clients) {
       if (have.clients.some((x) => x.clientId === c.clientId)) continue;
-      have.clients.push(c);
+      have.clients.push(structuredClone(c));
       added.push(`OAuth app ${c.clientId} in ${have.domain}`);
+    }
+    if (have.contractAccountId === undefined && org.contractAccountId !== undefined) {
+      have.contractAccountId = org.contractAccountId;
+      added.push(`${have.domain} on the contract of account ${org.contractAccountId}`);
+    }
+    if (have.consent === undefined && org.consent !== undefined) {
+      have.consent = { ...org.consent };
+      added.push(`consent of ${have.domain} to account ${org.consent.accountId}`);
+    }
+  }
+  for (const org of fresh) {
+    if (org.parentOrgId !== undefined && ![...state.orgs, ...fresh].some((o) => o.id === org.parentOrgId)) {
+      skipped.push(`parent ${org.parentOrgId} of org ${org.domain}: not in the state`);
+      delete org.parentOrgId;
+    }
+    state.orgs.push(org);
+    added.push(`org ${org.domain} (${org.id})`);
+  }
+  for (const account of seeded.accounts) {
+    const have = state.accounts.find((a) => a.id === account.id);
+    if (!have) {
+      if (!state.orgs.some((o) => o.id === account.aerialOrgId && live(o))) {
+        skipped.push(`account ${account.id}: its Aerial org ${account.aerialOrgId} is not in the state`);
+        continue;
+      }
+      state.accounts.push(structuredClone(account));
+      added.push(`account ${account.id}`);
+      continue;
+    }
+    if (have.aerialOrgId !== account.aerialOrgId)
+      skipped.push(
+        `account ${account.id}: the seed gives it Aerial org ${account.aerialOrgId}, the state keeps ${have.aerialOrgId}`,
+      );
+    for (const product of account.subscribedProducts) {
+      if (have.subscribedProducts.some((p) => p.id === product.id)) continue;
+      have.subscribedProducts.push({ ...product });
+      added.push(`product ${product.id} on account ${account.id}`);
     }
   }
   return { added, skipped };

@@ -35,7 +35,7 @@ async function initialState(
   if (options.statePath) {
     const loaded = loadState(options.statePath);
     if (loaded && options.seedMissing && options.seed !== undefined) {
-      const { added, skipped } = mergeSeed(loaded, stateFromSeed(readSeed(), loaded.keys, nowMs));
+      const { added, skipped } = mergeSeed(loaded, stateFromSeed(readSeed(), loaded.keys, nowMs), nowMs);
       if (!options.quiet) {
         const from = `okta-aerial emulator: ${options.statePath} exists`;
         if (added.length) process.stderr.write(`${from}; added from the seed: ${added.join(', ')}\n`);

@@ -1,9 +1,12 @@
-/** Pure pieces of the emulator: fault decisions, SCIM filters, cursors, shell quoting. */
+/** Pure pieces of the emulator: fault decisions, SCIM filters, cursors, shell quoting, seed merging. */
 import { execFileSync } from 'node:child_process';
 import { decideFault, normalizeFaults, ruleMatches, seededRandom } from '../../src/emulator/faults';
 import { compileFilter, FilterError } from '../../src/emulator/scim-filter';
 import { paginate } from '../../src/emulator/pagination';
 import { shellQuote } from '../../src/emulator/credentials';
+import { demoSeed } from '../../src/emulator/demo-seed';
+import { mergeSeed, stateFromSeed } from '../../src/emulator/seed';
+import type { EmulatorSeed } from '../../src/emulator/seed-schema';
 
 describe('faults', () => {
   it('adds base latency, jitter and rule latency', () => {
@@ -109,5 +112,101 @@ describe('shellQuote', () => {
     const nasty = `it's $HOME \`id\` "q"\nline2 \\ end`;
     const out = execFileSync('bash', ['-c', `printf %s ${shellQuote(nasty)}`], { encoding: 'utf8' });
     expect(out).toBe(nasty);
+  });
+});
+
+describe('mergeSeed', () => {
+  const NOW = Date.parse('2026-12-02T00:00:00Z');
+  const build = (seed: EmulatorSeed) => stateFromSeed(seed, [], NOW);
+
+  it('leaves out an account whose Aerial org clashes with one of the state, and names both', () => {
+    const state = build(demoSeed());
+    const seed = demoSeed();
+    seed.accounts.push({
+      id: '0227appaccount00000000000001',
+      name: 'App',
+      aerialOrgId: '00oAppAerialOrg00001',
+      subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
+    });
+    seed.orgs.push({ id: '00oAppAerialOrg00001', domain: 'acme-aerial.okta.com', cell: 'ok1' });
+    const { added, skipped } = mergeSeed(state, build(seed), NOW);
+    expect(added).toEqual([]);
+    expect(skipped).toEqual([
+      'org acme-aerial.okta.com (00oAppAerialOrg00001): the state has org 00oDemoAerialOrg0001 at acme-aerial.okta.com',
+      'account 0227appaccount00000000000001: its Aerial org 00oAppAerialOrg00001 is not in the state',
+    ]);
+    expect(state.accounts.map((a) => a.id)).not.toContain('0227appaccount00000000000001');
+  });
+
+  it('adds a new account with its new Aerial org, copied from the seed', () => {
+    const state = build(demoSeed());
+    const seed = demoSeed();
+    seed.accounts.push({
+      id: '0227appaccount00000000000001',
+      name: 'App',
+      aerialOrgId: '00oAppAerialOrg00001',
+      subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
+    });
+    seed.orgs.push({
+      id: '00oAppAerialOrg00001',
+      domain: 'app-aerial.okta.com',
+      cell: 'ok1',
+      clients: [{ clientId: '0oaAppClient00000001', scopes: ['okta.accounts.manage'] }],
+    });
+    const seeded = build(seed);
+    const { added, skipped } = mergeSeed(state, seeded, NOW);
+    expect(skipped).toEqual([]);
+    expect(added).toEqual([
+      'org app-aerial.okta.com (00oAppAerialOrg00001)',
+      'account 0227appaccount00000000000001',
+    ]);
+    const org = state.orgs.find((o) => o.id === '00oAppAerialOrg00001')!;
+    expect(org).toMatchObject({ aerialOrg: true, linkedAccountId: '0227appaccount00000000000001' });
+    seeded.orgs.find((o) => o.id === '00oAppAerialOrg00001')!.clients[0].scopes.push('changed');
+    expect(org.clients[0].scopes).toEqual(['okta.accounts.manage']);
+  });
+
+  it('adds nothing to an org the state has deleted, or whose pending deletion has ended, and says so', () => {
+    const state = build(demoSeed());
+    const stage = state.orgs.find((o) => o.id === '00oDemoAcmeStage0001')!;
+    stage.deleteAt = NOW - 1;
+    const seed = demoSeed();
+    const stageSeed = seed.orgs.find((o) => o.id === '00oDemoAcmeStage0001')!;
+    stageSeed.principals!.push({ id: '00TNewToken000000001', type: 'SSWS_TOKEN' });
+    const { added, skipped } = mergeSeed(state, build(seed), NOW);
+    expect(skipped).toEqual([
+      'org acme-stage.okta.com (00oDemoAcmeStage0001): the state has it deleted; delete the state to have it again',
+    ]);
+    expect(added).toEqual([]);
+    expect(stage.principals.map((p) => p.id)).not.toContain('00TNewToken000000001');
+    // A new org at the deleted org's domain is no clash: that org is gone.
+    const later = demoSeed();
+    later.orgs = later.orgs.filter((o) => o.id !== '00oDemoAcmeStage0001');
+    later.orgs.push({ id: '00oNewStage000000001', domain: 'acme-stage.okta.com', cell: 'ok1' });
+    expect(mergeSeed(state, build(later), NOW)).toEqual({
+      added: ['org acme-stage.okta.com (00oNewStage000000001)'],
+      skipped: [],
+    });
+  });
+
+  it('fills in a contract and consent the state lacks, and names what it keeps over the seed', () => {
+    const seed = demoSeed();
+    const before = seed.orgs.find((o) => o.id === '00oDemoNoConsent0001')!;
+    delete before.contractAccountId;
+    const state = build(seed);
+    const next = demoSeed();
+    const org = next.orgs.find((o) => o.id === '00oDemoNoConsent0001')!;
+    org.consentAccountId = org.contractAccountId;
+    org.domain = 'acme-renamed.okta.com';
+    next.orgs.find((o) => o.id === '00oDemoAcmeDev000001')!.principals![0].type = 'OAUTH_CLIENT';
+    const { added, skipped } = mergeSeed(state, build(next), NOW);
+    expect(added).toEqual([
+      'acme-noconsent.okta.com on the contract of account 0227demoaerialaccount000001',
+      'consent of acme-noconsent.okta.com to account 0227demoaerialaccount000001',
+    ]);
+    expect(skipped).toEqual([
+      'principal 00TDemoCiToken000001 in acme-dev.okta.com: the seed says OAUTH_CLIENT, the state keeps SSWS_TOKEN',
+      'org 00oDemoNoConsent0001: the seed names it acme-renamed.okta.com, the state keeps acme-noconsent.okta.com',
+    ]);
   });
 });
