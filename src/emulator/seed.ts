@@ -176,7 +176,9 @@ export function mergeSeed(state: EmulatorState, seeded: EmulatorState, nowMs: nu
     const have = state.accounts.find((a) => a.id === account.id);
     if (!have) {
       if (!state.orgs.some((o) => o.id === account.aerialOrgId && live(o))) {
-        skipped.push(`account ${account.id}: its Aerial org ${account.aerialOrgId} is not in the state`);
+        skipped.push(
+          `account ${account.id}: its Aerial org ${account.aerialOrgId} is not in the state; delete the state to seed it`,
+        );
         continue;
       }
       state.accounts.push(structuredClone(account));

@@ -133,7 +133,7 @@ describe('mergeSeed', () => {
     expect(added).toEqual([]);
     expect(skipped).toEqual([
       'org acme-aerial.okta.com (00oAppAerialOrg00001): the state has org 00oDemoAerialOrg0001 at acme-aerial.okta.com',
-      'account 0227appaccount00000000000001: its Aerial org 00oAppAerialOrg00001 is not in the state',
+      'account 0227appaccount00000000000001: its Aerial org 00oAppAerialOrg00001 is not in the state; delete the state to seed it',
     ]);
     expect(state.accounts.map((a) => a.id)).not.toContain('0227appaccount00000000000001');
   });
