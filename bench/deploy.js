@@ -410,36 +410,23 @@ async function probeHook(stackDir, env) {
  * What a hook process costs by itself: a RETAIN destroy hook (no API call; the agent answers at once), run as
  * Terraform runs it (`sh -c`), against `sh -c 'node -e 0'` in the same environment; then both again with
  * NODE_EXTRA_CA_CERTS moved aside, with the floor beside them: bench/agent-floor.js, a Node process that only
- * connects to the agent, writes the hook's message and prints the answer. Medians of 11 (wall ms, CPU ms).
+ * connects to the agent, writes the hook's message and prints the answer. Medians of 11 rounds, each running
+ * every series once (wall ms, CPU ms).
  */
 async function hookStart(config, stackDir, env) {
   const body = Object.entries(config).find(([n]) => /^Products0_Identity_/.test(n))[1];
   const stackCommand = body.provisioner[0]['local-exec'].command;
   const plain = stackCommand.replace(/^.*?(node '[^']*' hook destroy)$/, '$1');
   const hookEnv = { ...env, OKTA_AERIAL_SPEC: JSON.stringify(body.input) };
-  const median = (xs) => xs.sort((a, b) => a - b)[5];
-  const measure = async (command, extraEnv = {}) => {
-    const runs = [];
-    for (let i = 0; i < 11; i++)
-      runs.push(await mustRun('sh', ['-c', command], stackDir, { ...hookEnv, ...extraEnv }));
-    const odd = runs.find((r) => !/no API call/.test(r.stdout));
-    if (odd) throw new Error(`unexpected hook output from ${command}: ${odd.stdout}${odd.stderr}`);
-    return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
-  };
-  const bare = async (prefix) => {
-    const runs = [];
-    for (let i = 0; i < 11; i++)
-      runs.push(await mustRun('sh', ['-c', `${prefix}node -e 0`], stackDir, hookEnv));
-    return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuS * 1000)) };
-  };
   const agentSocket = thinAgentSocket(hookEnv);
   if (!agentSocket) throw new Error('hook start: no deploy agent socket for the floor (the agent exited?)');
-  return {
-    hook: await measure(plain),
-    node: await bare(''),
-    hookAside: await measure(`${CA_ASIDE_PREFIX} ${plain}`),
-    nodeAside: await bare('NODE_EXTRA_CA_CERTS= '),
-    floor: await measure(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
+  const hookRun = (command, extraEnv = {}) => ({ command, env: extraEnv, hook: true });
+  const series = {
+    hook: hookRun(plain),
+    node: { command: 'node -e 0', env: {} },
+    hookAside: hookRun(`${CA_ASIDE_PREFIX} ${plain}`),
+    nodeAside: { command: 'NODE_EXTRA_CA_CERTS= node -e 0', env: {} },
+    floor: hookRun(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
       BENCH_AGENT_SOCKET: agentSocket,
       BENCH_AGENT_MESSAGE: JSON.stringify({
         id: 1,
@@ -449,6 +436,23 @@ async function hookStart(config, stackDir, env) {
       }),
     }),
   };
+  // Round robin, one run of each per round, so a change in the machine's load reaches every series alike.
+  const runs = Object.fromEntries(Object.keys(series).map((name) => [name, []]));
+  for (let i = 0; i < 11; i++) {
+    for (const [name, s] of Object.entries(series)) {
+      const r = await mustRun('sh', ['-c', s.command], stackDir, { ...hookEnv, ...s.env });
+      if (s.hook && !/no API call/.test(r.stdout))
+        throw new Error(`unexpected hook output from ${s.command}: ${r.stdout}${r.stderr}`);
+      runs[name].push(r);
+    }
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[5];
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, rs]) => [
+      name,
+      { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuS * 1000)) },
+    ]),
+  );
 }
 
 /** When the API was busy during the deploy, in ms since terraform apply was spawned (log ts = answer sent). */
@@ -506,7 +510,7 @@ function describeDeploy(r, latencyMs) {
     const { hook, node, hookAside, nodeAside, floor } = r.probe.start;
     const ms = (x) => `${x.ms.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`;
     out(
-      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 11): ${ms(hook)} against ${ms(node)} for ` +
+      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 11 rounds): ${ms(hook)} against ${ms(node)} for ` +
         `node -e 0 (${(hook.ms / node.ms).toFixed(2)}x wall); with NODE_EXTRA_CA_CERTS moved aside ${ms(hookAside)} ` +
         `against ${ms(nodeAside)} for node -e 0 without it (${(hookAside.ms / nodeAside.ms).toFixed(2)}x wall)`,
     );
