@@ -175,7 +175,14 @@ export function mergeSeed(state: EmulatorState, seeded: EmulatorState, nowMs: nu
   for (const account of seeded.accounts) {
     const have = state.accounts.find((a) => a.id === account.id);
     if (!have) {
-      if (!state.orgs.some((o) => o.id === account.aerialOrgId && live(o))) {
+      const aerialOrg = state.orgs.find((o) => o.id === account.aerialOrgId && live(o));
+      if (aerialOrg && !fresh.includes(aerialOrg)) {
+        skipped.push(
+          `account ${account.id}: its Aerial org ${account.aerialOrgId} is in the state as another org; delete the state to seed it`,
+        );
+        continue;
+      }
+      if (!aerialOrg) {
         skipped.push(
           `account ${account.id}: its Aerial org ${account.aerialOrgId} is not in the state; delete the state to seed it`,
         );

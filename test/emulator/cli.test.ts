@@ -135,9 +135,9 @@ describe('okta-aerial emulator (CLI)', () => {
           '(00oClashingOrg000001): the state has org 00oLegacyOrg00000001 at acme-legacy.okta.com',
       ]);
       // Nothing new the next time.
-      expect(await startStop(['--seed', join(dir, 'second.json'), '--state', state])).toContain(
-        'left out of the seed',
-      );
+      const again = await startStop(['--seed', join(dir, 'second.json'), '--state', state]);
+      expect(again).toContain('left out of the seed');
+      expect(again).not.toContain('added from the seed');
       expect(await startStop(['--state', state])).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -138,6 +138,23 @@ describe('mergeSeed', () => {
     expect(state.accounts.map((a) => a.id)).not.toContain('0227appaccount00000000000001');
   });
 
+  it('leaves out a new account whose Aerial org the state has as an org of its own', () => {
+    const state = build(demoSeed());
+    const seed = demoSeed();
+    seed.accounts.push({
+      id: '0227appaccount00000000000001',
+      name: 'App',
+      aerialOrgId: '00oDemoAcmeStage0001',
+      subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
+    });
+    const { added, skipped } = mergeSeed(state, build(seed), NOW);
+    expect(added).toEqual([]);
+    expect(skipped).toEqual([
+      'account 0227appaccount00000000000001: its Aerial org 00oDemoAcmeStage0001 is in the state as another org; delete the state to seed it',
+    ]);
+    expect(state.orgs.find((o) => o.id === '00oDemoAcmeStage0001')).toMatchObject({ aerialOrg: false });
+  });
+
   it('adds a new account with its new Aerial org, copied from the seed', () => {
     const state = build(demoSeed());
     const seed = demoSeed();
