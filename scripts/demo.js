@@ -136,7 +136,10 @@ function runShow(state, env) {
     'OKTA_API_TOKEN_{LABEL}',
   ];
   // The command as a user types it in this folder, with the emulator's credentials loaded (see `explore`).
-  const typed = ['npx', 'okta-aerial', ...args.slice(1)].map((a) => (/^[\w./:@=-]+$/.test(a) ? a : `'${a}'`));
+  const { shellQuote } = require(path.join(ROOT, 'lib/emulator/credentials.js'));
+  const typed = ['npx', 'okta-aerial', ...args.slice(1)].map((a) =>
+    /^[\w./:@=-]+$/.test(a) ? a : shellQuote(a),
+  );
   say(`$ ${typed.join(' ')}\n`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });

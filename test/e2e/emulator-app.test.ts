@@ -164,7 +164,9 @@ describe('a stack written for Okta, against the emulator seeded from the app', (
       { cwd: project.dir, env: { ...baseEnv(), ...env, OKTA_AERIAL_AGENT_DIR: project.agentDir } },
     );
     expect(shown.code).toBe(0);
-    const [header, sentTo] = shown.output.split('\n');
+    const lines = shown.output.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Aerial account '));
+    const [header, sentTo] = lines.slice(at, at + 2);
     expect(header).toMatch(
       new RegExp(`^Aerial account ${ACCOUNT} \\(.*\\) at https://aerial[a-z-]*\\.okta\\.com$`),
     );

@@ -1,6 +1,8 @@
 import { endpointOverride, overrideAerialBase, overrideOrgUrl } from '../../src/handlers/endpoint-override';
 import { resolveAerialConnection, resolveOrgConnection } from '../../src/handlers/connections';
 import type { AerialConnectionSpec, OrgConnectionSpec } from '../../src/contract';
+import type { Estate } from '../../src/cli/estate';
+import { formatShow } from '../../src/cli/show-command';
 
 const EMU = 'http://127.0.0.1:8787';
 
@@ -72,5 +74,41 @@ describe('OKTA_AERIAL_ENDPOINT_URL', () => {
       env,
     );
     expect(org).toMatchObject({ orgUrl: `${EMU}/orgs/acme-prod`, auth: { type: 'ssws', token: 't' } });
+  });
+});
+
+describe('okta-aerial show under OKTA_AERIAL_ENDPOINT_URL', () => {
+  const estate = (baseUrl: string, environment?: 'production' | 'sandbox'): Estate => ({
+    account: { id: '0227acmeaerialaccount000001', name: 'Acme' },
+    connection: {
+      accountId: '0227acmeaerialaccount000001',
+      baseUrl,
+      tokenUrl: 'https://acme-aerial.okta.com/oauth2/v1/token',
+      clientId: '0oaAcmeAerialDeploy1',
+      privateKeyEnv: 'OKTA_AERIAL_PRIVATE_KEY',
+      dpop: false,
+      maxConcurrency: 10,
+      deadlineMs: 300_000,
+      ...(environment ? { environment } : {}),
+    },
+    subscribedProducts: [],
+    orgs: [],
+    orgApis: [],
+  });
+  const header = (e: Estate, endpoint?: string) => formatShow(e, endpoint).split('\n').slice(0, 2);
+
+  it("says under the account's Okta URL where the requests went, for either environment", () => {
+    expect(header(estate('https://aerial-apac.okta.com', 'production'), EMU)).toEqual([
+      'Aerial account 0227acmeaerialaccount000001 (Acme) at https://aerial-apac.okta.com',
+      `  (requests sent to ${EMU}/aerial/production by OKTA_AERIAL_ENDPOINT_URL)`,
+    ]);
+    expect(header(estate('https://aerial-sandbox.okta.com', 'sandbox'), EMU)[1]).toBe(
+      `  (requests sent to ${EMU}/aerial/sandbox by OKTA_AERIAL_ENDPOINT_URL)`,
+    );
+  });
+
+  it('says nothing more without the override, or for a base URL on loopback (a stack written for the emulator)', () => {
+    expect(header(estate('https://aerial-apac.okta.com', 'production'))[1]).toBe('');
+    expect(header(estate(`${EMU}/aerial/production`, 'production'), EMU)[1]).toBe('');
   });
 });

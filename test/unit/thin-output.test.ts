@@ -64,6 +64,8 @@ describe('thin hook output', () => {
       }
       // A reader that starts only after the write below has begun to wait.
       const cat = spawn('sh', ['-c', 'sleep 0.3; exec cat "$0" > "$1"', fifo, out], { stdio: 'ignore' });
+      // Started for sure (a pid), or the write below would wait for a reader that never comes.
+      expect(cat.pid).toBeDefined();
       drained = new Promise((resolve) => cat.on('exit', resolve));
       const { write, streamed } = writer(fd);
       const text = `${'y'.repeat(100_000)} ✓\n`;
