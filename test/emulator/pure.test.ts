@@ -118,16 +118,21 @@ describe('shellQuote', () => {
 describe('mergeSeed', () => {
   const NOW = Date.parse('2026-12-02T00:00:00Z');
   const build = (seed: EmulatorSeed) => stateFromSeed(seed, [], NOW);
-
-  it('leaves out an account whose Aerial org clashes with one of the state, and names both', () => {
-    const state = build(demoSeed());
+  /** The demo seed with one more account, whose Aerial org is `aerialOrgId`. */
+  const withAccount = (aerialOrgId: string): EmulatorSeed => {
     const seed = demoSeed();
     seed.accounts.push({
       id: '0227appaccount00000000000001',
       name: 'App',
-      aerialOrgId: '00oAppAerialOrg00001',
+      aerialOrgId,
       subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
     });
+    return seed;
+  };
+
+  it('leaves out an account whose Aerial org clashes with one of the state, and names both', () => {
+    const state = build(demoSeed());
+    const seed = withAccount('00oAppAerialOrg00001');
     seed.orgs.push({ id: '00oAppAerialOrg00001', domain: 'acme-aerial.okta.com', cell: 'ok1' });
     const { added, skipped } = mergeSeed(state, build(seed), NOW);
     expect(added).toEqual([]);
@@ -140,13 +145,7 @@ describe('mergeSeed', () => {
 
   it('leaves out a new account whose Aerial org the state has as an org of its own', () => {
     const state = build(demoSeed());
-    const seed = demoSeed();
-    seed.accounts.push({
-      id: '0227appaccount00000000000001',
-      name: 'App',
-      aerialOrgId: '00oDemoAcmeStage0001',
-      subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
-    });
+    const seed = withAccount('00oDemoAcmeStage0001');
     const { added, skipped } = mergeSeed(state, build(seed), NOW);
     expect(added).toEqual([]);
     expect(skipped).toEqual([
@@ -157,13 +156,7 @@ describe('mergeSeed', () => {
 
   it('adds a new account with its new Aerial org, copied from the seed', () => {
     const state = build(demoSeed());
-    const seed = demoSeed();
-    seed.accounts.push({
-      id: '0227appaccount00000000000001',
-      name: 'App',
-      aerialOrgId: '00oAppAerialOrg00001',
-      subscribedProducts: [{ id: 'P000052', name: 'SSO' }],
-    });
+    const seed = withAccount('00oAppAerialOrg00001');
     seed.orgs.push({
       id: '00oAppAerialOrg00001',
       domain: 'app-aerial.okta.com',

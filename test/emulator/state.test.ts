@@ -5,6 +5,15 @@ import { join } from 'node:path';
 import { DEMO, SeedError, demoSeed, startEmulator, validateSeed } from '../../src/emulator';
 import { bearerToken, call, dpopToken } from './helpers';
 
+/** A token of the demo account's Aerial app with the manage scope. */
+function manageToken(creds: Record<string, string>): Promise<string> {
+  return bearerToken(creds, {
+    tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
+    clientId: creds.OKTA_AERIAL_CLIENT_ID,
+    scope: 'okta.accounts.manage',
+  });
+}
+
 describe('state file', () => {
   let dir: string;
   beforeAll(() => {
@@ -16,11 +25,7 @@ describe('state file', () => {
     const statePath = join(dir, 'state.json');
     const first = await startEmulator({ quiet: true, statePath, port: 0 });
     const creds = first.credentials();
-    const token = await bearerToken(creds, {
-      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-      clientId: creds.OKTA_AERIAL_CLIENT_ID,
-      scope: 'okta.accounts.manage',
-    });
+    const token = await manageToken(creds);
     const aerial = `${creds.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1`;
     const link = await call(`${aerial}/orgs`, {
       method: 'POST',
@@ -71,11 +76,7 @@ describe('state file', () => {
     before.orgs.push({ id: '00oLegacyOrg00000001', domain: 'acme-legacy.okta.com', cell: 'ok1' });
     const first = await startEmulator({ quiet: true, statePath, seed: before, seedMissing: true });
     const creds = first.credentials();
-    const token = await bearerToken(creds, {
-      tokenUrl: creds.OKTA_AERIAL_TOKEN_URL,
-      clientId: creds.OKTA_AERIAL_CLIENT_ID,
-      scope: 'okta.accounts.manage',
-    });
+    const token = await manageToken(creds);
     const aerial = `${creds.OKTA_AERIAL_BASE_URL}/${DEMO.accountId}/api/v1`;
     const linked = await call(`${aerial}/orgs`, {
       method: 'POST',
