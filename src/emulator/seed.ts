@@ -164,12 +164,12 @@ export function mergeSeed(state: EmulatorState, seeded: EmulatorState, nowMs: nu
       added.push(`consent of ${have.domain} to account ${org.consent.accountId}`);
     }
   }
+  state.orgs.push(...fresh);
   for (const org of fresh) {
-    if (org.parentOrgId !== undefined && ![...state.orgs, ...fresh].some((o) => o.id === org.parentOrgId)) {
+    if (org.parentOrgId !== undefined && !state.orgs.some((o) => o.id === org.parentOrgId)) {
       skipped.push(`parent ${org.parentOrgId} of org ${org.domain}: not in the state`);
       delete org.parentOrgId;
     }
-    state.orgs.push(org);
     added.push(`org ${org.domain} (${org.id})`);
   }
   for (const account of seeded.accounts) {
