@@ -424,7 +424,8 @@ async function hookStart(config, stackDir, env) {
   const series = {
     hook: hookRun(plain),
     node: { command: 'node -e 0', env: {} },
-    hookAside: hookRun(`${CA_ASIDE_PREFIX} ${plain}`),
+    // The stack's own command, as Terraform runs it: the default one moves the bundle aside.
+    hookAside: hookRun(stackCommand),
     nodeAside: { command: 'NODE_EXTRA_CA_CERTS= node -e 0', env: {} },
     floor: hookRun(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
       BENCH_AGENT_SOCKET: agentSocket,
