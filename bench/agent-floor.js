@@ -1,36 +1,45 @@
 'use strict';
 /**
  * The least a hook process can do to have the deploy agent run its hook, for bench/deploy.js's hook start:
- * connect to the agent's socket, write one line the benchmark prepared (BENCH_AGENT_MESSAGE), print what the
- * agent streams back and exit with the hook's code. No checks, no timeouts, no fallback: a floor for the
- * thin hook path (src/hook/thin-hook.ts), not a hook.
+ * through the agent's hook box (BENCH_AGENT_BOX; src/client/agent/hook-box.ts), create its `.out`, write
+ * the message the benchmark prepared (BENCH_AGENT_MESSAGE) with its pid into the box's FIFO in one write,
+ * read the `.out` until the reply, print the output and exit with the hook's code. No checks, no timeouts,
+ * no fallback, no 512-byte lines: a floor for the thin hook path (src/hook/thin-hook.ts), not a hook.
  */
-const { connect } = require('node:net');
-const { writeSync } = require('node:fs');
+const fs = require('node:fs');
 
-const socket = connect(process.env.BENCH_AGENT_SOCKET);
-socket.on('connect', () => socket.write(`${process.env.BENCH_AGENT_MESSAGE}\n`));
-socket.setEncoding('utf8');
-let buffer = '';
-let answered = false;
-socket.on('error', (e) => {
-  process.stderr.write(`agent-floor: ${e.message}\n`);
-  process.exitCode = 1;
-});
-socket.on('close', () => {
-  if (!answered) process.exitCode = 1;
-});
-socket.on('data', (chunk) => {
-  buffer += chunk;
+const box = process.env.BENCH_AGENT_BOX;
+const id = `${process.pid}.floor`;
+const out = `${box}/${id}.out`;
+const fd = fs.openSync(out, 'wx+', 0o600);
+const fifo = fs.openSync(`${box}/in`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+const message = process.env.BENCH_AGENT_MESSAGE;
+fs.writeSync(fifo, `${id} . ${message.slice(0, -1)},"pid":${process.pid}}\n`);
+fs.closeSync(fifo);
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const buf = Buffer.alloc(65536);
+let text = '';
+let pos = 0;
+let waitMs = 0.05;
+for (let done = false; !done;) {
+  const n = fs.readSync(fd, buf, 0, buf.length, pos);
+  if (n === 0) {
+    Atomics.wait(pause, 0, 0, waitMs);
+    waitMs = Math.min(waitMs * 2, 5);
+    continue;
+  }
+  pos += n;
+  text += buf.toString('utf8', 0, n);
   let nl;
-  while ((nl = buffer.indexOf('\n')) >= 0) {
-    const msg = JSON.parse(buffer.slice(0, nl));
-    buffer = buffer.slice(nl + 1);
-    if (msg.ev === 'out' || msg.ev === 'err') writeSync(msg.ev === 'out' ? 1 : 2, msg.text);
+  while ((nl = text.indexOf('\n')) >= 0) {
+    const msg = JSON.parse(text.slice(0, nl));
+    text = text.slice(nl + 1);
+    if (msg.ev === 'out' || msg.ev === 'err') fs.writeSync(msg.ev === 'out' ? 1 : 2, msg.text);
     else if (!('ev' in msg)) {
-      answered = msg.ok === true;
-      process.exitCode = answered ? msg.exit : 1;
-      socket.destroy();
+      process.exitCode = msg.ok === true ? msg.exit : 1;
+      done = true;
     }
   }
-});
+}
+fs.closeSync(fd);
+fs.unlinkSync(out);

@@ -44,7 +44,7 @@ const CLI = path.join(ROOT, 'bin', 'okta-aerial.js');
 const { App, HttpBackend, TerraformStack } = require('cdktf');
 const { AerialAccount, AerialOrg, OktaOrg, PrincipalRateLimit, ProductAssignment } = require(lib);
 const { startEmulator, demoSeed, DEMO } = require(path.join(lib, 'emulator'));
-const { hookEnvironment, thinAgentSocket } = require(path.join(lib, 'hook', 'thin-hook'));
+const { hookEnvironment, thinAgentBox } = require(path.join(lib, 'hook', 'thin-hook'));
 const {
   CLK_TCK,
   agentPids,
@@ -410,7 +410,7 @@ async function probeHook(stackDir, env) {
  * What a hook process costs by itself: a RETAIN destroy hook (no API call; the agent answers at once), run as
  * Terraform runs it (`sh -c`), against `sh -c 'node -e 0'` in the same environment; then both again with
  * NODE_EXTRA_CA_CERTS moved aside, with the floor beside them: bench/agent-floor.js, a Node process that only
- * connects to the agent, writes the hook's message and prints the answer. Medians of 11 rounds, each running
+ * writes the hook's message into the agent's hook box and prints the answer. Medians of 11 rounds, each running
  * every series once (wall ms, CPU ms).
  */
 async function hookStart(config, stackDir, env) {
@@ -418,8 +418,8 @@ async function hookStart(config, stackDir, env) {
   const stackCommand = body.provisioner[0]['local-exec'].command;
   const plain = stackCommand.replace(/^.*?(node '[^']*' hook destroy)$/, '$1');
   const hookEnv = { ...env, OKTA_AERIAL_SPEC: JSON.stringify(body.input) };
-  const agentSocket = thinAgentSocket(hookEnv);
-  if (!agentSocket) throw new Error('hook start: no deploy agent socket for the floor (the agent exited?)');
+  const agentBox = thinAgentBox(hookEnv);
+  if (!agentBox) throw new Error('hook start: no deploy agent box for the floor (the agent exited?)');
   const hookRun = (command, extraEnv = {}) => ({ command, env: extraEnv, hook: true });
   const series = {
     hook: hookRun(plain),
@@ -428,7 +428,7 @@ async function hookStart(config, stackDir, env) {
     hookAside: hookRun(stackCommand),
     nodeAside: { command: 'NODE_EXTRA_CA_CERTS= node -e 0', env: {} },
     floor: hookRun(`NODE_EXTRA_CA_CERTS= node '${path.join(__dirname, 'agent-floor.js')}'`, {
-      BENCH_AGENT_SOCKET: agentSocket,
+      BENCH_AGENT_BOX: agentBox,
       BENCH_AGENT_MESSAGE: JSON.stringify({
         id: 1,
         t: 'hook',
@@ -516,7 +516,7 @@ function describeDeploy(r, latencyMs) {
         `against ${ms(nodeAside)} for node -e 0 without it (${(hookAside.ms / nodeAside.ms).toFixed(2)}x wall)`,
     );
     out(
-      `  hook start floor (bench/agent-floor.js: connect, one line each way, no CA bundle): ${ms(floor)}, ` +
+      `  hook start floor (bench/agent-floor.js: the hook box round trip alone, no CA bundle): ${ms(floor)}, ` +
         `${(floor.ms / nodeAside.ms).toFixed(2)}x node -e 0 without NODE_EXTRA_CA_CERTS; the hook with the bundle ` +
         `moved aside is ${(hookAside.ms / floor.ms).toFixed(2)}x the floor`,
     );

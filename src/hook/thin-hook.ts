@@ -1,9 +1,10 @@
 /**
  * The thin hook path: what a hook process (`okta-aerial hook apply|destroy`, run by Terraform) does first.
- * It loads next to nothing (node built-ins, the variable names, the package version and the wire format),
- * sends its action, its spec and the environment variables the spec names to the running deploy agent,
- * and prints what the agent streams back while it runs the hook's handler (src/hook/agent-hooks.ts). The
- * output and exit code are those of the full path (src/cli/hook-command.ts).
+ * It loads next to nothing (node built-ins, the variable names, the package version and the hook box's
+ * wire), writes its action, its spec and the environment variables the spec names into the running deploy
+ * agent's hook box (src/client/agent/hook-box.ts), and prints what the agent writes back while it runs the
+ * hook's handler (src/hook/agent-hooks.ts). It is synchronous from start to end: no socket, no event loop.
+ * The output and exit code are those of the full path (src/cli/hook-command.ts).
  *
  * It takes the full path in its own process instead when the agent is off (OKTA_AERIAL_NO_AGENT=1), when
  * no agent answers yet (the full path starts one), when the agent folder is not private (the full path
@@ -12,11 +13,12 @@
  * write, so running the hook again converges. If a POST may have run, it fails as a hook whose agent went
  * away mid-POST does today (a retryable network error: the next deploy re-reads first).
  */
-import { lstatSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentName } from '../client/agent/network-env';
-import { dial, readLines, send, type AgentReply, type HookEvent } from '../client/agent/protocol';
+import { boxOutPath, boxPath, boxRead, pauseMs, sendToBox, type BOX_CLOSED } from '../client/agent/hook-box';
+import type { AgentReply, HookEvent } from '../client/agent/protocol';
 import { ENV } from '../common/env';
 import { parseSpecJson } from '../common/spec-json';
 
@@ -39,8 +41,8 @@ export interface ThinOutput {
   err(text: string): void;
 }
 
-/** What descriptorWriter waits on (nothing ever wakes it: it only sleeps). */
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/** What the agent appends when it stops while the hook runs. */
+type BoxClosed = typeof BOX_CLOSED;
 
 /**
  * Writes a hook's output straight to its file descriptor: process.stdout and process.stderr build a stream
@@ -62,7 +64,7 @@ export function descriptorWriter(
       try {
         written += writeSync(fd, bytes, written);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(PAUSE, 0, 0, 1);
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') pauseMs(1);
         else streamed = true;
       }
     }
@@ -133,6 +135,12 @@ export function thinAgentSocket(env: NodeJS.ProcessEnv = process.env): string | 
   return agentSocket(env)?.path;
 }
 
+/** The hook box of this environment's agent, for the benchmark's floor (bench/agent-floor.js). */
+export function thinAgentBox(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const at = agentSocket(env);
+  return at && boxPath(at.path, at.ino);
+}
+
 /** The names of the environment variables a spec names (the values of its `...Env` fields). */
 function namedVariables(raw: string | undefined, names: Set<string>): void {
   if (!raw) return;
@@ -169,9 +177,16 @@ export function hookEnvironment(env: NodeJS.ProcessEnv): Record<string, string> 
   return picked;
 }
 
+/** How often a hook that hears nothing checks that its agent is still there. */
+const LIVENESS_MS = 100;
+
+/** The longest a hook sleeps between two looks at its `.out`: the most it adds to a hook that waits. */
+const MAX_PAUSE_MS = 5;
+
 /**
- * Runs the hook through the agent: resolves to its exit code once the output is written, or to undefined
- * when the hook must take the full path (nothing run, or nothing that may not run again).
+ * Runs the hook through the agent's hook box (src/client/agent/hook-box.ts), synchronously: resolves to its
+ * exit code once the output is written, or to undefined when the hook must take the full path (nothing run,
+ * or nothing that may not run again).
  */
 export async function runThinHook(
   action: 'apply' | 'destroy',
@@ -180,64 +195,107 @@ export async function runThinHook(
 ): Promise<number | undefined> {
   const at = agentSocket(env);
   if (!at) return undefined;
-  const socket = await dial(at.path);
-  if (!socket) return undefined;
-  return new Promise((done) => {
-    /** Calls the agent runs for this hook now: what to print if it goes away or goes silent meanwhile. */
-    const calls = new Map<number, { ifLost?: string; timer: NodeJS.Timeout }>();
-    let quiet: NodeJS.Timeout | undefined;
-    let settled = false;
-    const finish = (code: number | undefined, text?: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(quiet);
-      for (const c of calls.values()) clearTimeout(c.timer);
-      socket.destroy();
-      if (text) output.err(text);
-      done(code);
-    };
-    // No word from the agent while none of our calls runs: it is stopped or wedged. Free the socket name
-    // (only if it still names that agent's socket) so the full path starts a new agent, as session.ts does.
-    const wedged = (): void => {
-      try {
-        if (lstatSync(at.path).ino === at.ino) unlinkSync(at.path);
-      } catch {
-        // already replaced by another hook
-      }
-      finish(
-        undefined,
-        `okta-aerial: warning: the deploy agent at ${at.path} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s ` +
-          '(stopped or wedged); starting a new one\n',
-      );
-    };
-    const listen = (): void => {
-      clearTimeout(quiet);
-      if (calls.size === 0) quiet = setTimeout(wedged, ANSWER_TIMEOUT_MS);
-    };
-    readLines(socket, (msg) => {
-      const m = msg as HookEvent | AgentReply;
-      if (settled || m.id !== 1) return;
-      if ('ev' in m) {
+  const box = boxPath(at.path, at.ino);
+  const id = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
+  const outPath = boxOutPath(box, id);
+  let fd: number;
+  try {
+    fd = openSync(outPath, 'wx+', 0o600);
+  } catch {
+    return undefined; // no box: an agent without one, or it just stopped
+  }
+  try {
+    const request = { id: 1, t: 'hook', action, env: hookEnvironment(env), pid: process.pid };
+    if (!sendToBox(box, id, JSON.stringify(request))) return undefined;
+    return follow(fd, output, () => boxRead(box), at);
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(outPath);
+    } catch {
+      // the box went with its agent
+    }
+  }
+}
+
+/**
+ * Reads what the agent sends for the hook from its `.out` as it grows, until the reply: the hook's exit code,
+ * or undefined for the full path. Sleeps between looks, longer the longer it has heard nothing (at most
+ * {@link MAX_PAUSE_MS}); checks `alive` every {@link LIVENESS_MS} of silence.
+ */
+function follow(
+  fd: number,
+  output: ThinOutput,
+  alive: () => boolean,
+  at: { path: string; ino: number },
+): number | undefined {
+  /** Calls the agent runs for this hook now: what to print if it goes away or goes silent meanwhile. */
+  const calls = new Map<number, { ifLost?: string; ifSilent: string; until: number }>();
+  const buf = Buffer.alloc(64 * 1024);
+  let pending = Buffer.alloc(0);
+  let pos = 0;
+  let heard = Date.now();
+  let checked = heard;
+  let lastLook = false;
+  /** The agent went away: fail if a POST of ours may have run, else take the full path. */
+  const lost = (): number | undefined => {
+    const post = [...calls.values()].find((c) => c.ifLost !== undefined);
+    if (post?.ifLost) output.err(post.ifLost);
+    return post ? 1 : undefined;
+  };
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n > 0) {
+      pos += n;
+      pending = Buffer.concat([pending, buf.subarray(0, n)]);
+      let nl: number;
+      while ((nl = pending.indexOf(0x0a)) >= 0) {
+        const m = JSON.parse(pending.subarray(0, nl).toString('utf8')) as HookEvent | AgentReply | BoxClosed;
+        pending = pending.subarray(nl + 1);
+        if ('closed' in m) return lost();
+        if (m.id !== 1) continue;
+        if (!('ev' in m)) return m.ok ? (m.exit ?? 1) : undefined; // not run at all: the full path
         if (m.ev === 'out') output.out(m.text);
         else if (m.ev === 'err') output.err(m.text);
         else if (m.ev === 'call')
-          calls.set(m.n, { ifLost: m.ifLost, timer: setTimeout(() => finish(1, m.ifSilent), m.ms) });
-        else if (m.ev === 'called') {
-          clearTimeout(calls.get(m.n)?.timer);
-          calls.delete(m.n);
-        }
-        listen();
-        return;
+          calls.set(m.n, { ifLost: m.ifLost, ifSilent: m.ifSilent, until: Date.now() + m.ms });
+        else if (m.ev === 'called') calls.delete(m.n);
       }
-      // Done; or not run at all (an agent that is stopping, or of a build without hooks): take the full path.
-      finish(m.ok ? (m.exit ?? 1) : undefined);
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      const post = [...calls.values()].find((c) => c.ifLost !== undefined);
-      finish(post ? 1 : undefined, post?.ifLost);
-    });
-    listen();
-    send(socket, { id: 1, t: 'hook', action, env: hookEnvironment(env) });
-  });
+      heard = checked = Date.now();
+      continue;
+    }
+    if (lastLook) return lost();
+    const now = Date.now();
+    for (const c of calls.values()) {
+      if (now >= c.until) {
+        output.err(c.ifSilent);
+        return 1;
+      }
+    }
+    if (calls.size === 0 && now - heard >= ANSWER_TIMEOUT_MS) return wedged(at, output);
+    if (now - checked >= LIVENESS_MS) {
+      checked = now;
+      // Gone: look once more, for what it sent before it went.
+      if (!alive()) lastLook = true;
+      continue;
+    }
+    pauseMs(Math.min(MAX_PAUSE_MS, Math.max(0.05, (now - heard) / 10)));
+  }
+}
+
+/**
+ * No word from the agent while none of our calls runs: it is stopped or wedged. Frees the socket name (only
+ * if it still names that agent's socket) so the full path starts a new agent, as session.ts does.
+ */
+function wedged(at: { path: string; ino: number }, output: ThinOutput): undefined {
+  try {
+    if (lstatSync(at.path).ino === at.ino) unlinkSync(at.path);
+  } catch {
+    // already replaced by another hook
+  }
+  output.err(
+    `okta-aerial: warning: the deploy agent at ${at.path} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s ` +
+      '(stopped or wedged); starting a new one\n',
+  );
+  return undefined;
 }

@@ -1,6 +1,18 @@
 /** The agent's socket handling, in-process: racing starters, stale sockets, idle exit, stopping with hooks connected. */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -10,6 +22,7 @@ import {
   type RunningAgent,
 } from '../../src/client/agent/agent-server';
 import { connectAgent } from '../../src/client/agent/agent-client';
+import { BOX_PID, boxOutPath, boxPath, sendToBox } from '../../src/client/agent/hook-box';
 import { ensurePrivateDir, socketPath } from '../../src/client/agent/paths';
 import type { AgentReply } from '../../src/client/agent/protocol';
 import { connectionKey } from '../../src/client/connection';
@@ -89,6 +102,53 @@ function hookMessages(
       socket.write(`${JSON.stringify({ id: 7, t: 'hook', action: 'apply', env })}\n`),
     );
   });
+}
+
+/**
+ * Sends one `hook` through the agent's hook box, as a thin hook does (with this process's pid), and
+ * collects what the agent writes for it, up to its reply or the box's closed marker.
+ */
+async function boxMessages(
+  socket: string,
+  env: Record<string, string>,
+  onMessage: (m: Record<string, unknown>) => void = () => {},
+): Promise<Record<string, unknown>[]> {
+  const box = boxPath(socket, lstatSync(socket).ino);
+  const id = `${process.pid}.t${Math.random().toString(36).slice(2, 8)}`;
+  const out = boxOutPath(box, id);
+  const fd = openSync(out, 'wx+', 0o600);
+  try {
+    const sent = sendToBox(
+      box,
+      id,
+      JSON.stringify({ id: 7, t: 'hook', action: 'apply', env, pid: process.pid }),
+    );
+    expect(sent).toBe(true);
+    const got: Record<string, unknown>[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    let text = '';
+    let pos = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      pos += n;
+      text += buf.toString('utf8', 0, n);
+      let nl: number;
+      while ((nl = text.indexOf('\n')) >= 0) {
+        const m = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
+        text = text.slice(nl + 1);
+        got.push(m);
+        onMessage(m);
+        if ('ok' in m || 'closed' in m) return got;
+      }
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(out, { force: true });
+  }
 }
 
 /** The spec of an AerialOrg of the demo account, and the environment a hook would hand the agent with it. */
@@ -409,5 +469,82 @@ describe('deploy agent server', () => {
     } finally {
       emu.setFaults({ rules: [] });
     }
+  });
+  describe('hook box', () => {
+    it('runs a hook that comes through its box as one that comes over the socket', async () => {
+      const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner });
+      running.push(agent);
+      emu.reset();
+      const env = orgHookEnv(emu, '00oDemoAcmeEu0000001');
+      const viaBox = await boxMessages(agent.socketPath, env);
+      const viaSocket = await hookMessages(agent.socketPath, env);
+      const shape = (ms: Record<string, unknown>[]) =>
+        ms.map((m) => ({ ...m, id: undefined, ifSilent: undefined, text: undefined, n: undefined }));
+      expect(viaBox.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([
+        'start',
+        'call', // getOrg
+        'called',
+        'call', // linkOrg
+        'called',
+        'out',
+        'exit 0',
+      ]);
+      expect(viaBox.every((m) => m.id === 7)).toBe(true);
+      // The second run finds the org linked: a read, no write.
+      expect(viaSocket.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([
+        'start',
+        'call',
+        'called',
+        'out',
+        'exit 0',
+      ]);
+      expect(shape(viaBox.slice(0, 3))).toEqual(shape(viaSocket.slice(0, 3)));
+      expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toHaveLength(1);
+    });
+
+    it('tells a hook in its box that it is going when closed mid-hook, and removes the box', async () => {
+      const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner });
+      const box = boxPath(agent.socketPath, lstatSync(agent.socketPath).ino);
+      expect(readdirSync(box).sort()).toEqual(['in', BOX_PID]);
+      emu.setFaults({ rules: [{ route: 'aerial.getOrg', latencyMs: 1_000 }] });
+      emu.reset();
+      try {
+        let closing: Promise<void> | undefined;
+        const got = await boxMessages(agent.socketPath, orgHookEnv(emu, '00oDemoAcmeDev000001'), (m) => {
+          if (m.ev === 'call') closing = agent.close();
+        });
+        expect(got.map((m) => m.ev ?? ('closed' in m ? 'closed' : `exit ${m.exit}`))).toEqual([
+          'start',
+          'call',
+          'closed',
+        ]);
+        await within(closing!, 5_000, 'the agent stopping');
+        expect(existsSync(box)).toBe(false);
+        expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toEqual([]);
+      } finally {
+        emu.setFaults({ rules: [] });
+      }
+    });
+
+    it('removes the box a killed agent left, and only that one', async () => {
+      const d = dir();
+      ensurePrivateDir(d);
+      const dead = spawn(process.execPath, ['-e', '0']);
+      const deadPid = await new Promise<number>((r) => dead.once('exit', () => r(dead.pid!)));
+      const stale = join(d, 'old.1.box');
+      const live = join(d, 'other.2.box');
+      for (const [box, pid] of [
+        [stale, deadPid],
+        [live, process.ppid], // alive, and not this process
+      ] as const) {
+        mkdirSync(box);
+        writeFileSync(join(box, BOX_PID), String(pid));
+      }
+      const agent = await startAgentServer({ dir: d });
+      running.push(agent);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(boxPath(agent.socketPath, lstatSync(agent.socketPath).ino))).toBe(true);
+    });
   });
 });

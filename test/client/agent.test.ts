@@ -198,10 +198,14 @@ describe('deploy agent (cross-process)', () => {
       (r) => JSON.parse(r.out) as { counters: { requests: number }; heavyLoaded: boolean },
     );
     expect(reports.every((r) => r.heavyLoaded === false && r.counters.requests === 3)).toBe(true);
-    // (c) nothing but the socket (and maybe a start marker) in the private folder; no secrets on disk
+    // (c) nothing but the socket, the agent's hook box (its FIFO and pid) and maybe a start marker in the
+    // private folder; no secrets on disk
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const files = readdirSync(dir);
-    expect(files.filter((f) => !f.endsWith('.sock') && !f.endsWith('.starting'))).toEqual([]);
+    expect(files.filter((f) => !/\.(sock|starting|box)$/.test(f))).toEqual([]);
+    const boxes = files.filter((f) => f.endsWith('.box'));
+    expect(boxes).toHaveLength(1);
+    expect(readdirSync(join(dir, boxes[0])).sort()).toEqual(['in', 'pid']);
   }, 60_000);
 
   it('gives the agent-wide counters to any client', async () => {

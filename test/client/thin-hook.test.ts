@@ -6,7 +6,16 @@
  * whatever needs TLS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,6 +33,7 @@ import {
   CA_CERTS_ASIDE,
   hookEnvironment,
   MAX_SOCKET_BYTES,
+  thinAgentBox,
   thinAgentSocket,
 } from '../../src/hook/thin-hook';
 import { buildLib } from '../build-lib';
@@ -32,13 +42,13 @@ import { aerialConnection, emulator } from './helpers';
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'okta-aerial.js');
 
-/** Modules a thin hook process may load: the launcher, the thin entry and the four small modules it uses. */
+/** Modules a thin hook process may load: the launcher, the thin entry and the five small modules it uses. */
 const THIN_MODULES = [
   'bin/okta-aerial.js',
   'lib/hook/thin-hook.js',
   'lib/client/version.js',
+  'lib/client/agent/hook-box.js',
   'lib/client/agent/network-env.js',
-  'lib/client/agent/protocol.js',
   'lib/common/env.js',
   'lib/common/spec-json.js',
 ].sort();
@@ -300,6 +310,10 @@ describe('thin hook path', () => {
       expect(loaded(full)).toContain('lib/cli/hook-command.js');
     }
     expect(await agentPid(agentLocation({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir }).socket)).toBe(pid);
+    // The requests went through the box's FIFO, never to disk; each hook removed its output file.
+    const box = thinAgentBox({ ...process.env, OKTA_AERIAL_AGENT_DIR: dir })!;
+    expect(readdirSync(box).sort()).toEqual(['in', 'pid']);
+    expect(lstatSync(join(box, 'in')).isFIFO()).toBe(true);
   });
 
   it('runs the hook again in its own process when the agent is killed during a read, and converges', async () => {

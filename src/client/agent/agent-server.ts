@@ -18,8 +18,17 @@ import { closeInProcess, HttpExecutor } from '../http/http-executor';
 import { redact } from '../log/redact';
 import type { ApiRequest, ApiResponse, ConnectionRef, Executor } from '../types';
 import { silenceLimitMs } from './agent-executor';
+import { openHookBox, type BoxHook, type BoxPeer, type HookBox, type HookPeer } from './box-server';
 import { checkSocketPath, ensurePrivateDir, socketPath, spawnLockPath, tempSocketPath } from './paths';
-import { PROTOCOL, readLines, send, type AgentReply, type AgentRequest, type HookEvent } from './protocol';
+import {
+  MAX_LINE,
+  PROTOCOL,
+  readLines,
+  send,
+  type AgentReply,
+  type AgentRequest,
+  type HookEvent,
+} from './protocol';
 import { claimSocketName, closeServer, listen } from './socket';
 
 export { AgentAlreadyRunningError } from './socket';
@@ -132,19 +141,15 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
    * refused unrun, which ends the handler; a stopping agent then answers "going away" once the hook's other
    * calls are done, and the hook runs itself in its own process.
    */
-  const runHook = async (socket: Socket, msg: Extract<AgentRequest, { t: 'hook' }>): Promise<void> => {
+  const runHook = async (peer: HookPeer, msg: Extract<AgentRequest, { t: 'hook' }>): Promise<void> => {
     const runner = opts.runHook ?? defaultHookRunner;
-    if (!runner) return send(socket, unknownType(msg.id));
+    if (!runner) return peer.send(unknownType(msg.id));
     let stop: 'going-away' | 'gone' | undefined;
-    const gone = (): void => {
-      stop ??= 'gone';
-    };
-    socket.once('close', gone);
     const running = new Set<Promise<unknown>>();
     let seq = 0;
     const debug = msg.env[ENV.debug] === '1';
     const emit = (ev: HookEventBody): void => {
-      if (!stop) send(socket, { ...ev, id: msg.id } as HookEvent);
+      if (!stop) peer.send({ ...ev, id: msg.id } as HookEvent);
     };
     const refuse = (operation: string): never => {
       throw new AgentError({
@@ -171,7 +176,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
           sharedCounters: () => stack().sharedCounters(),
           execute: async (req): Promise<ApiResponse> => {
             if (closing || replaced) stop ??= 'going-away';
-            if (socket.destroyed) stop ??= 'gone';
+            if (peer.gone) stop ??= 'gone';
             if (stop) refuse(req.operation);
             const ex = stack();
             const n = ++seq;
@@ -204,10 +209,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
       }
       if (stop === 'going-away') {
         await Promise.allSettled([...running]);
-        send(socket, goingAway(msg.id));
-      } else if (!stop) send(socket, { id: msg.id, ok: true, exit });
+        peer.send(goingAway(msg.id));
+      } else if (!stop) peer.send({ id: msg.id, ok: true, exit });
     } finally {
-      socket.off('close', gone);
       inFlight--;
       lastActivity = now();
     }
@@ -281,10 +285,20 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         return;
       }
       case 'hook':
-        return runHook(socket, msg);
+        return runHook(socketPeer(socket), msg);
       default:
         return send(socket, unknownType((msg as { id?: number }).id));
     }
+  };
+
+  /** A hook that came through the box: handled as a `hook` message on a socket is. */
+  const onBoxHook = (peer: BoxPeer, msg: BoxHook): void => {
+    if (closing || replaced) {
+      peer.send(goingAway(msg.id));
+      return peer.end();
+    }
+    lastActivity = now();
+    void runHook(peer, msg).finally(() => peer.end());
   };
 
   const server = createServer((socket) => {
@@ -301,11 +315,15 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   const tmp = tempSocketPath(opts.dir);
   await listen(server, tmp);
   let ino: number;
+  let box: HookBox | undefined;
   try {
     chmodSync(tmp, 0o600);
     ino = lstatSync(tmp).ino;
+    // Before the name is claimed, so that a hook that finds this agent's socket finds its box too.
+    box = openHookBox(path, ino, onBoxHook, log, MAX_LINE);
     await claimSocketName(tmp, path);
   } catch (e) {
+    box?.close();
     await closeServer(server);
     throw e;
   } finally {
@@ -344,6 +362,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     // first, or this agent (and its limiter) would live on next to the one the next hook starts.
     const closed = closeServer(server);
     for (const s of sockets) s.destroy();
+    box?.close();
     await closed;
     closeInProcess();
     resolveStopped();
@@ -364,6 +383,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         replaced = true;
         server.close();
       }
+      box?.tidy(now());
       if (inFlight === 0 && (replaced || now() - lastActivity >= idleMs))
         void stop(replaced ? 'socket replaced' : 'idle');
     },
@@ -372,6 +392,16 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
   timer.unref();
 
   return { socketPath: path, stopped, close: () => stop('closed') };
+}
+
+/** A hook that came over a socket. */
+function socketPeer(socket: Socket): HookPeer {
+  return {
+    send: (msg) => send(socket, msg),
+    get gone() {
+      return socket.destroyed;
+    },
+  };
 }
 
 /** A hook event without its id. */

@@ -96,7 +96,7 @@ export type AgentReply =
     };
 
 /** Largest accepted line, so a confused peer cannot make the other side buffer without end. */
-const MAX_LINE = 8 * 1024 * 1024;
+export const MAX_LINE = 8 * 1024 * 1024;
 
 /** Calls `onMessage` with each JSON line received on the socket. */
 export function readLines(socket: Socket, onMessage: (msg: unknown) => void): void {
