@@ -406,11 +406,14 @@ async function probeHook(stackDir, env) {
   };
 }
 
+/** Rounds of the hook-start series: each start varies by a few ms, a tenth of the whole. */
+const HOOK_START_ROUNDS = 21;
+
 /**
  * What a hook process costs by itself: a RETAIN destroy hook (no API call; the agent answers at once), run as
  * Terraform runs it (`sh -c`), against `sh -c 'node -e 0'` in the same environment; then both again with
  * NODE_EXTRA_CA_CERTS moved aside, with the floor beside them: bench/agent-floor.js, a Node process that only
- * writes the hook's message into the agent's hook box and prints the answer. Medians of 11 rounds, each running
+ * writes the hook's message into the agent's hook box and prints the answer. Medians of 21 rounds, each running
  * every series once (wall ms, CPU ms).
  */
 async function hookStart(config, stackDir, env) {
@@ -439,7 +442,7 @@ async function hookStart(config, stackDir, env) {
   };
   // Round robin, one run of each per round, so a change in the machine's load reaches every series alike.
   const runs = Object.fromEntries(Object.keys(series).map((name) => [name, []]));
-  for (let i = 0; i < 11; i++) {
+  for (let i = 0; i < HOOK_START_ROUNDS; i++) {
     for (const [name, s] of Object.entries(series)) {
       const r = await mustRun('sh', ['-c', s.command], stackDir, { ...hookEnv, ...s.env });
       if (s.hook && !/no API call/.test(r.stdout))
@@ -447,7 +450,7 @@ async function hookStart(config, stackDir, env) {
       runs[name].push(r);
     }
   }
-  const median = (xs) => xs.sort((a, b) => a - b)[5];
+  const median = (xs) => xs.sort((a, b) => a - b)[HOOK_START_ROUNDS >> 1];
   return Object.fromEntries(
     Object.entries(runs).map(([name, rs]) => [
       name,
@@ -511,7 +514,7 @@ function describeDeploy(r, latencyMs) {
     const { hook, node, hookAside, nodeAside, floor } = r.probe.start;
     const ms = (x) => `${x.ms.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`;
     out(
-      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of 11 rounds): ${ms(hook)} against ${ms(node)} for ` +
+      `  hook start (a RETAIN destroy hook, no API call, sh -c; medians of ${HOOK_START_ROUNDS} rounds): ${ms(hook)} against ${ms(node)} for ` +
         `node -e 0 (${(hook.ms / node.ms).toFixed(2)}x wall); with NODE_EXTRA_CA_CERTS moved aside ${ms(hookAside)} ` +
         `against ${ms(nodeAside)} for node -e 0 without it (${(hookAside.ms / nodeAside.ms).toFixed(2)}x wall)`,
     );
@@ -686,8 +689,14 @@ async function main() {
           `a no-change plan takes ${secs(plan.ms)} s); the API then was busy ${(100 * Math.min(1, d.timeline.avgInFlight / SLOTS)).toFixed(0)}% ` +
           `of its ${SLOTS}-slot capacity until the last answer`,
       );
+    // The hook start of every -parallelism's probe: the stack's own command (bundle moved aside) against
+    // node -e 0 without the bundle, and the plain command against node -e 0 with the machine's environment.
+    const startRatios = (a, b) =>
+      runs.map((r) => (r.probe.start[a].ms / r.probe.start[b].ms).toFixed(2)).join(', ');
     out(
-      `targets: ratio <= 3 (${(wallS / floorS).toFixed(2)}), plan with no change <= 5 s (${secs(plan.ms)}); load average now ${load()}`,
+      `targets: ratio <= 3 (${(wallS / floorS).toFixed(2)}), plan with no change <= 5 s (${secs(plan.ms)}), ` +
+        `hook start <= 1.3x node -e 0 (default command without a bundle: ${startRatios('hookAside', 'nodeAside')}; ` +
+        `plain command: ${startRatios('hook', 'node')}); load average now ${load()}`,
     );
     out(
       `deploy-bench: constructs=${constructs} resources=${best.resources} requests=${d.requests} wall_s=${wallS.toFixed(2)} ` +
