@@ -17,7 +17,16 @@ import { closeSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { agentName } from '../client/agent/network-env';
-import { boxOutPath, boxPath, boxRead, pauseMs, sendToBox, type BOX_CLOSED } from '../client/agent/hook-box';
+import {
+  boxOutPath,
+  boxPath,
+  boxRead,
+  monotonicMs,
+  pauseMs,
+  sendToBox,
+  unlinked,
+  type BOX_CLOSED,
+} from '../client/agent/hook-box';
 import type { AgentReply, HookEvent } from '../client/agent/protocol';
 import { ENV } from '../common/env';
 import { parseSpecJson } from '../common/spec-json';
@@ -211,8 +220,11 @@ export async function runThinHook(
   }
   try {
     const request = { id: 1, t: 'hook', action, env: hookEnvironment(env), pid: process.pid };
-    if (!sendToBox(box, id, JSON.stringify(request))) return undefined;
-    return follow(fd, output, () => boxRead(box), at);
+    const sent = sendToBox(box, id, JSON.stringify(request), ANSWER_TIMEOUT_MS);
+    if (sent === 'stuck') return wedged(at, output); // the agent does not read its FIFO
+    if (sent === 'none') return undefined;
+    // Gone when its FIFO has no reader, or when the box that held our `.out` went with it.
+    return follow(fd, output, () => boxRead(box) && !unlinked(fd), at);
   } finally {
     closeSync(fd);
     try {
@@ -239,7 +251,7 @@ function follow(
   const buf = Buffer.alloc(64 * 1024);
   let pending = Buffer.alloc(0);
   let pos = 0;
-  let heard = Date.now();
+  let heard = monotonicMs();
   let checked = heard;
   let lastLook = false;
   let pause = 0;
@@ -256,7 +268,12 @@ function follow(
       pending = Buffer.concat([pending, buf.subarray(0, n)]);
       let nl: number;
       while ((nl = pending.indexOf(0x0a)) >= 0) {
-        const m = JSON.parse(pending.subarray(0, nl).toString('utf8')) as HookEvent | AgentReply | BoxClosed;
+        let m: HookEvent | AgentReply | BoxClosed;
+        try {
+          m = JSON.parse(pending.subarray(0, nl).toString('utf8')) as HookEvent | AgentReply | BoxClosed;
+        } catch {
+          return lost(); // a torn line: the agent could not write it whole, and sends nothing more
+        }
         pending = pending.subarray(nl + 1);
         if ('closed' in m) return lost();
         if (m.id !== 1) continue;
@@ -264,15 +281,15 @@ function follow(
         if (m.ev === 'out') output.out(m.text);
         else if (m.ev === 'err') output.err(m.text);
         else if (m.ev === 'call')
-          calls.set(m.n, { ifLost: m.ifLost, ifSilent: m.ifSilent, until: Date.now() + m.ms });
+          calls.set(m.n, { ifLost: m.ifLost, ifSilent: m.ifSilent, until: monotonicMs() + m.ms });
         else if (m.ev === 'called') calls.delete(m.n);
       }
-      heard = checked = Date.now();
+      heard = checked = monotonicMs();
       pause = 0;
       continue;
     }
     if (lastLook) return lost();
-    const now = Date.now();
+    const now = monotonicMs();
     for (const c of calls.values()) {
       if (now >= c.until) {
         output.err(c.ifSilent);

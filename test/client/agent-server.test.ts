@@ -13,6 +13,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -22,9 +23,9 @@ import {
   type RunningAgent,
 } from '../../src/client/agent/agent-server';
 import { connectAgent } from '../../src/client/agent/agent-client';
-import { BOX_PID, boxOutPath, boxPath, sendToBox } from '../../src/client/agent/hook-box';
+import { BOX_PID, boxOutPath, boxPath, PIPE_ATOMIC, sendToBox } from '../../src/client/agent/hook-box';
 import { ensurePrivateDir, socketPath } from '../../src/client/agent/paths';
-import type { AgentReply } from '../../src/client/agent/protocol';
+import { MAX_LINE, type AgentReply } from '../../src/client/agent/protocol';
 import { connectionKey } from '../../src/client/connection';
 import type { ConnectionRef } from '../../src/client/types';
 import type { RunningEmulator } from '../../src/emulator';
@@ -118,12 +119,9 @@ async function boxMessages(
   const out = boxOutPath(box, id);
   const fd = openSync(out, 'wx+', 0o600);
   try {
-    const sent = sendToBox(
-      box,
-      id,
-      JSON.stringify({ id: 7, t: 'hook', action: 'apply', env, pid: process.pid }),
-    );
-    expect(sent).toBe(true);
+    const request = JSON.stringify({ id: 7, t: 'hook', action: 'apply', env, pid: process.pid });
+    if (Buffer.byteLength(request) < 32 * 1024) expect(sendToBox(box, id, request, 60_000)).toBe('sent');
+    else await sendLater(box, id, request);
     const got: Record<string, unknown>[] = [];
     const buf = Buffer.alloc(1 << 16);
     let text = '';
@@ -148,6 +146,26 @@ async function boxMessages(
   } finally {
     closeSync(fd);
     rmSync(out, { force: true });
+  }
+}
+
+/**
+ * Writes a request too long for the FIFO's buffer as sendToBox's lines, without blocking this process:
+ * sendToBox waits synchronously, and the agent reading the FIFO runs in this process.
+ */
+async function sendLater(box: string, id: string, request: string): Promise<void> {
+  const fifo = await open(join(box, 'in'), 'w');
+  try {
+    const body = Buffer.from(request);
+    const room = PIPE_ATOMIC - `${id} + \n`.length;
+    for (let at = 0; at < body.length; at += room) {
+      const mark = at + room >= body.length ? '.' : '+';
+      await fifo.write(
+        Buffer.concat([Buffer.from(`${id} ${mark} `), body.subarray(at, at + room), Buffer.from('\n')]),
+      );
+    }
+  } finally {
+    await fifo.close();
   }
 }
 
@@ -503,7 +521,11 @@ describe('deploy agent server', () => {
     });
 
     it('tells a hook in its box that it is going when closed mid-hook, and removes the box', async () => {
-      const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner });
+      let ran: Promise<number> | undefined;
+      const agent = await startAgentServer({
+        dir: dir(),
+        runHook: (host) => (ran = agentHookRunner(host)),
+      });
       const box = boxPath(agent.socketPath, lstatSync(agent.socketPath).ino);
       expect(readdirSync(box).sort()).toEqual(['in', BOX_PID]);
       emu.setFaults({ rules: [{ route: 'aerial.getOrg', latencyMs: 1_000 }] });
@@ -520,10 +542,22 @@ describe('deploy agent server', () => {
         ]);
         await within(closing!, 5_000, 'the agent stopping');
         expect(existsSync(box)).toBe(false);
+        // The handler ends without its POST: the agent refused it, unrun, as it was stopping.
+        expect(await within(ran!, 10_000, 'the handler ending')).toBe(1);
         expect(emu.log().filter((e) => e.route === 'aerial.linkOrg')).toEqual([]);
       } finally {
         emu.setFaults({ rules: [] });
       }
+    });
+
+    it('answers a request too long for its box "not run", so that the hook runs itself', async () => {
+      const agent = await startAgentServer({ dir: dir(), runHook: agentHookRunner });
+      running.push(agent);
+      const env = { ...orgHookEnv(emu, DEMO.aerialOrgId), FILL: 'x'.repeat(MAX_LINE) };
+      const got = await boxMessages(agent.socketPath, env);
+      expect(got).toEqual([
+        expect.objectContaining({ id: 1, ok: false, error: expect.objectContaining({ code: 'EPROTOCOL' }) }),
+      ]);
     });
 
     it('removes the box a killed agent left, and only that one', async () => {

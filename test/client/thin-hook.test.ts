@@ -8,13 +8,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
+  constants,
   existsSync,
   lstatSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -402,6 +406,36 @@ describe('thin hook path', () => {
         ),
       ]);
       const newPid = await agentPid(socket);
+      expect(newPid).toBeGreaterThan(0);
+      expect(newPid).not.toBe(pid);
+      agents.push(newPid!);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  });
+
+  it('replaces an agent that does not read its hook box (SIGSTOP, box full), with one warning', async () => {
+    const { dir, pid } = await runningAgent();
+    const env = { ...process.env, OKTA_AERIAL_AGENT_DIR: dir };
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Fill the stopped agent's FIFO with an unfinished request, as hooks that queued before would.
+      const fifo = openSync(join(thinAgentBox(env)!, 'in'), constants.O_WRONLY | constants.O_NONBLOCK);
+      try {
+        const line = Buffer.from(`9.fill + ${'x'.repeat(500)}\n`);
+        for (;;) writeSync(fifo, line);
+      } catch (e) {
+        expect((e as NodeJS.ErrnoException).code).toBe('EAGAIN');
+      } finally {
+        closeSync(fifo);
+      }
+      const r = await hook(dir, { OKTA_AERIAL_SPEC: orgSpec('00oDemoAcmeProd00001') });
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('nothing to change');
+      expect(r.err.trim().split('\n')).toEqual([
+        expect.stringMatching(/^okta-aerial: warning: the deploy agent at \S+ did not answer within \d+ s/),
+      ]);
+      const newPid = await agentPid(agentLocation(env).socket);
       expect(newPid).toBeGreaterThan(0);
       expect(newPid).not.toBe(pid);
       agents.push(newPid!);

@@ -5,7 +5,16 @@
  * Real FIFOs (mkfifo) and real writer processes.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOX_IN, boxRead, BoxRequests, PIPE_ATOMIC, sendToBox } from '../../src/client/agent/hook-box';
@@ -65,8 +74,8 @@ describe('hook box wire', () => {
     const long = JSON.stringify({ t: 'hook', text: 'ü✓'.repeat(2_000), n: 1 }); // lines cut characters
     const { got, raw } = await collect(
       () => {
-        expect(sendToBox(box, '1.short', '{"t":"hook"}')).toBe(true);
-        expect(sendToBox(box, '2.long', long)).toBe(true);
+        expect(sendToBox(box, '1.short', '{"t":"hook"}', 1_000)).toBe('sent');
+        expect(sendToBox(box, '2.long', long, 1_000)).toBe('sent');
       },
       (g) => g.length === 2,
     );
@@ -95,7 +104,7 @@ describe('hook box wire', () => {
       new Function('require', 'module', 'exports', js)(require, m, m.exports);
       const i = Number(process.argv[1]);
       const body = JSON.stringify({ i, fill: String(i).repeat(40000) });
-      process.exit(m.exports.sendToBox(process.argv[2], i + '.w', body) ? 0 : 1);`;
+      process.exit(m.exports.sendToBox(process.argv[2], i + '.w', body, 60000) === 'sent' ? 0 : 1);`;
     const exits: Promise<number | null>[] = [];
     const { got } = await collect(
       () => {
@@ -117,8 +126,8 @@ describe('hook box wire', () => {
   it('reports a request longer than it takes once, and drops its lines', async () => {
     const { got } = await collect(
       () => {
-        expect(sendToBox(box, '1.big', 'x'.repeat(PIPE_ATOMIC * 4))).toBe(true);
-        expect(sendToBox(box, '2.ok', '{}')).toBe(true);
+        expect(sendToBox(box, '1.big', 'x'.repeat(PIPE_ATOMIC * 4), 1_000)).toBe('sent');
+        expect(sendToBox(box, '2.ok', '{}', 1_000)).toBe('sent');
       },
       (g) => g.some(([id]) => id === '2.ok'),
       PIPE_ATOMIC * 2,
@@ -134,6 +143,8 @@ describe('hook box wire', () => {
     const requests = new BoxRequests((id, json) => got.push([id, json]), 1 << 20);
     requests.push(Buffer.from('7.dead + {"t":"ho\n'), 1_000);
     requests.push(Buffer.from('no-mark\nBAD/ID . {}\n8.x ? {}\n9.y .{}\n'), 1_000);
+    // A line longer than a hook writes (PIPE_ATOMIC bytes, newline included) is not one of a hook's.
+    requests.push(Buffer.from(`6.long . ${'x'.repeat(PIPE_ATOMIC - 9)}\n`), 1_000);
     requests.prune(2_000);
     requests.push(Buffer.from('7.dead . ok"}\n'), 3_000);
     expect(got).toEqual([['7.dead', 'ok"}']]);
@@ -143,9 +154,39 @@ describe('hook box wire', () => {
     expect(got[1]).toEqual(['5.a', '{"a":1}']);
   });
 
+  it('gives up on a FIFO its agent does not read, once it has waited as long as it was told', () => {
+    // A reader that never reads (a stopped agent): the FIFO fills, and the request stays unfinished.
+    const reader = openSync(join(box, BOX_IN), constants.O_RDWR);
+    try {
+      const big = 'y'.repeat(1 << 20);
+      expect(sendToBox(box, '1.stuck', big, 200)).toBe('stuck');
+      const got: [string, string | undefined][] = [];
+      const requests = new BoxRequests((id, json) => got.push([id, json]), 2 << 20);
+      const buf = Buffer.alloc(1 << 16);
+      const drain = openSync(join(box, BOX_IN), constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        for (;;) {
+          let n = 0;
+          try {
+            n = readSync(drain, buf, 0, buf.length, null);
+          } catch {
+            break; // EAGAIN: drained
+          }
+          if (n <= 0) break;
+          requests.push(buf.subarray(0, n));
+        }
+      } finally {
+        closeSync(drain);
+      }
+      expect(got).toEqual([]); // its last line never went: nothing to run
+    } finally {
+      closeSync(reader);
+    }
+  });
+
   it('sends nothing, and says so, when no agent reads the FIFO or there is no box', () => {
     expect(boxRead(box)).toBe(false);
-    expect(sendToBox(box, '1.x', '{}')).toBe(false);
+    expect(sendToBox(box, '1.x', '{}', 1_000)).toBe('none');
     const reader = openSync(join(box, BOX_IN), constants.O_RDWR);
     try {
       expect(boxRead(box)).toBe(true);
@@ -153,6 +194,15 @@ describe('hook box wire', () => {
       closeSync(reader);
     }
     expect(boxRead(box)).toBe(false);
-    expect(sendToBox(join(box, 'missing'), '1.x', '{}')).toBe(false);
+    expect(sendToBox(join(box, 'missing'), '1.x', '{}', 1_000)).toBe('none');
+    // Never into anything but a FIFO: a regular file named `in` gets nothing.
+    const plain = mkdtempSync(join(tmpdir(), 'hook-box-plain-'));
+    try {
+      writeFileSync(join(plain, BOX_IN), '');
+      expect(sendToBox(plain, '1.x', '{"secret":1}', 1_000)).toBe('none');
+      expect(readFileSync(join(plain, BOX_IN), 'utf8')).toBe('');
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
   });
 });

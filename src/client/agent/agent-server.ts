@@ -2,7 +2,9 @@
  * The deploy agent: one process per user, package version and network environment (network-env.ts) that
  * runs the API calls of every hook on the machine. It keeps one in-process stack per connection (credential
  * hash included) and one limiter per environment and account, so the concurrency cap, the token and the
- * keep-alive connections are shared by all hooks of all deploys. Nothing is written to disk but the socket; it exits after an idle period.
+ * keep-alive connections are shared by all hooks of all deploys. Nothing is written to disk but the socket
+ * and the hook box (box-server.ts: a FIFO, the agent's pid, and each thin hook's output); it exits after an
+ * idle period.
  * Longer than 300 lines on purpose: its lifecycle (listen, claim the shared name, idle exit, replacement)
  * and its message handling share the state of one running agent, which splitting would pass around.
  */
@@ -181,6 +183,11 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
             const ex = stack();
             const n = ++seq;
             emit({ ev: 'call', n, ms: silenceLimitMs(req), ...texts(req) });
+            // The hook must have heard of the call before it runs: else it could not tell that a POST may have run.
+            if (peer.gone) {
+              stop ??= 'gone';
+              refuse(req.operation);
+            }
             const call = { debug, lines: [] as string[] };
             lastActivity = now();
             const p = calls.run(call, () => ex.execute(req));
@@ -383,7 +390,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
         replaced = true;
         server.close();
       }
-      box?.tidy(now());
+      box?.tidy();
       if (inFlight === 0 && (replaced || now() - lastActivity >= idleMs))
         void stop(replaced ? 'socket replaced' : 'idle');
     },

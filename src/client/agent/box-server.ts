@@ -1,13 +1,14 @@
 /**
  * The agent's side of its hook box (hook-box.ts): it makes the box, reads the hooks' requests from its FIFO,
  * and hands each to the agent with a {@link BoxPeer} through which the agent answers, as it answers a hook
- * over the socket. A box that cannot be made (no `mkfifo`) is only logged: hooks then find no box and take
+ * over the socket. A box that cannot be made (no `mkfifo`, say) is only logged: hooks then find no box and take
  * the full path, which talks to the agent over its socket.
  */
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   constants,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -28,6 +29,7 @@ import {
   boxPath,
   BoxRequests,
   processAlive,
+  unlinked,
 } from './hook-box';
 import { AgentError } from '../errors/agent-error';
 import type { AgentReply, AgentRequest, HookEvent } from './protocol';
@@ -42,24 +44,35 @@ export interface HookPeer {
 /** A hook that came through the box. */
 export class BoxPeer implements HookPeer {
   private closed = false;
+  /**
+   * Whether the hook's pid is one this agent can see: not when the hook runs in another pid namespace (a
+   * container sharing the folder), where only its `.out` tells.
+   */
+  private readonly pidVisible: boolean;
 
   constructor(
+    readonly id: string,
     private readonly fd: number,
     private readonly pid: number,
     private readonly onEnd: (peer: BoxPeer) => void,
-  ) {}
+  ) {
+    this.pidVisible = pid > 0 && processAlive(pid);
+  }
 
   send(msg: AgentReply | HookEvent | typeof BOX_CLOSED): void {
     if (this.closed) return;
+    const line = Buffer.from(`${JSON.stringify(msg)}\n`);
     try {
-      writeSync(this.fd, `${JSON.stringify(msg)}\n`);
+      if (writeSync(this.fd, line) !== line.length) this.closed = true;
     } catch {
-      this.closed = true; // the box is gone, or the disk is full: the hook sees nothing more, as if closed
+      this.closed = true;
     }
+    // Cut short (a full disk) or refused: the hook could read a torn line; it sees nothing more, as if closed.
   }
 
+  /** The hook is done with its `.out` (it removed it), has exited, or can no longer be written to. */
   get gone(): boolean {
-    return this.closed || !processAlive(this.pid);
+    return this.closed || unlinked(this.fd) || (this.pidVisible && !processAlive(this.pid));
   }
 
   /** The agent stops while the hook runs: tell the hook, as a closed socket would, and send nothing more. */
@@ -71,11 +84,7 @@ export class BoxPeer implements HookPeer {
   /** The hook's run is over. */
   end(): void {
     this.closed = true;
-    try {
-      closeSync(this.fd);
-    } catch {
-      // closed already
-    }
+    closeQuietly(this.fd);
     this.onEnd(this);
   }
 }
@@ -87,13 +96,16 @@ export type BoxHook = Extract<AgentRequest, { t: 'hook' }> & { readonly pid: num
 export interface HookBox {
   readonly path: string;
   /** Housekeeping for the agent's timer: drops unfinished requests and the files of hooks that died. */
-  tidy(now: number): void;
+  tidy(): void;
   /** Tells the running hooks the agent is going, stops reading, and removes the box. */
   close(): void;
 }
 
 /** How long an unfinished request is kept (a hook writes its lines at once). */
 const UNFINISHED_MS = 10_000;
+
+/** How old the `.out` of a hook that is not running here must be before it is removed with its dead hook. */
+const STALE_OUT_MS = 60_000;
 
 /**
  * Opens the box of the agent whose socket `socketPath` has inode `ino`, and calls `onHook` for each request.
@@ -107,17 +119,40 @@ export function openHookBox(
   maxBytes: number,
 ): HookBox | undefined {
   const path = boxPath(socketPath, ino);
-  removeDeadBoxes(dirname(socketPath));
-  rmSync(path, { recursive: true, force: true });
-  mkdirSync(path, { mode: 0o700 });
-  const fifo = join(path, BOX_IN);
-  const made = spawnSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' });
-  if (made.status !== 0) {
+  let fifoFd: number | undefined;
+  try {
+    removeDeadBoxes(dirname(socketPath));
     rmSync(path, { recursive: true, force: true });
-    log(`okta-aerial agent ${process.pid}: no hook box (mkfifo failed); hooks take the full path`);
+    mkdirSync(path, { mode: 0o700 });
+    const fifo = join(path, BOX_IN);
+    const made = spawnSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' });
+    if (made.status !== 0 || !lstatSync(fifo).isFIFO()) throw new Error('mkfifo failed');
+    // Read and write: the FIFO then always has a writer, so it never reports an end between hooks.
+    fifoFd = openSync(fifo, constants.O_RDWR);
+    const box = serveBox(path, fifoFd, onHook, log, maxBytes);
+    // Last: from here on another agent takes the box for a live one.
+    writeFileSync(join(path, BOX_PID), String(process.pid), { mode: 0o600 });
+    return box;
+  } catch (e) {
+    if (fifoFd !== undefined) closeQuietly(fifoFd);
+    rmSync(path, { recursive: true, force: true });
+    log(
+      `okta-aerial agent ${process.pid}: no hook box (${e instanceof Error ? e.message : String(e)}); ` +
+        'hooks take the full path',
+    );
     return undefined;
   }
-  const peers = new Set<BoxPeer>();
+}
+
+/** Reads the requests of the box at `path` from its FIFO (open at `fifoFd`). */
+function serveBox(
+  path: string,
+  fifoFd: number,
+  onHook: (peer: BoxPeer, msg: BoxHook) => void,
+  log: (line: string) => void,
+  maxBytes: number,
+): HookBox {
+  const peers = new Map<string, BoxPeer>();
   const requests = new BoxRequests((id, json) => {
     let msg: BoxHook | undefined;
     let fd: number;
@@ -128,24 +163,22 @@ export function openHookBox(
     } catch {
       return; // not a request of this build, or its hook has gone and taken its file with it
     }
-    const peer = new BoxPeer(fd, msg?.pid ?? 0, (p) => peers.delete(p));
+    const peer = new BoxPeer(id, fd, msg?.pid ?? 0, (p) => peers.delete(p.id));
     if (!msg) {
       // Too long to take, as a socket line would be: the hook runs itself.
       peer.send(tooLong());
       return peer.end();
     }
-    peers.add(peer);
+    peers.set(id, peer);
     onHook(peer, msg);
   }, maxBytes);
-  // Read and write: the FIFO then always has a writer, so it never reports an end between hooks.
-  const stream = new Socket({ fd: openSync(fifo, constants.O_RDWR), readable: true, writable: false });
+  const stream = new Socket({ fd: fifoFd, readable: true, writable: false });
   stream.on('data', (chunk: Buffer) => requests.push(chunk));
   stream.on('error', (e) => log(`okta-aerial agent ${process.pid}: hook box: ${e.message}`));
-  // Last: a hook uses the box only once it names the agent's pid.
-  writeFileSync(join(path, BOX_PID), String(process.pid), { mode: 0o600 });
   return {
     path,
-    tidy(now) {
+    tidy() {
+      const now = Date.now();
       requests.prune(now - UNFINISHED_MS);
       let names: string[];
       try {
@@ -156,21 +189,29 @@ export function openHookBox(
       for (const name of names) {
         const id = name.endsWith('.out') ? name.slice(0, -4) : '';
         const pid = Number(id.split('.')[0]);
-        if (BOX_ID.test(id) && pid > 0 && !processAlive(pid)) {
-          try {
-            unlinkSync(join(path, name));
-          } catch {
-            // removed by its hook meanwhile
-          }
+        if (!BOX_ID.test(id) || peers.has(id) || !(pid > 0) || processAlive(pid)) continue;
+        try {
+          const file = join(path, name);
+          if (now - lstatSync(file).mtimeMs >= STALE_OUT_MS) unlinkSync(file);
+        } catch {
+          // removed by its hook meanwhile
         }
       }
     },
     close() {
-      for (const peer of peers) peer.close();
+      for (const peer of peers.values()) peer.close();
       stream.destroy();
       rmSync(path, { recursive: true, force: true });
     },
   };
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed already
+  }
 }
 
 /** The reply to a request too long for the box: not run, so the hook takes the full path. */

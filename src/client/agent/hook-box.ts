@@ -10,16 +10,18 @@
  *   another writer's, `.` marking the last. A FIFO keeps the request (credentials included) in memory: it is
  *   never written to disk.
  * - `pid`: the agent's pid, so that another agent can remove the box of one that died (SIGKILL).
- *
- * A hook tells that its agent has gone (stopped, or died) by the FIFO: it then has no reader.
  * - `<id>.out`, one per hook, created by the hook before it writes its request: the agent appends what it
  *   sends for the hook (the socket protocol's events and reply, one JSON line each, never a secret: it is
  *   the hook's output) and, when it stops meanwhile, {@link BOX_CLOSED}, which means what a closed socket
  *   means. The hook reads it as it grows and removes it.
  *
+ * Each side tells that the other has gone without a socket's close: a hook, by the FIFO having no reader
+ * (its agent stopped or died) or by its `.out` having been removed (the box went with its agent); the agent,
+ * by the hook's `.out` having been removed (the hook is done with it) or by the hook's pid being gone.
+ *
  * This module holds what both sides must agree on, and loads nothing but node:fs and node:path.
  */
-import { constants, openSync, closeSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The box of the agent whose socket (at `socketPath`, ending in `.sock`) has inode `ino`. */
@@ -83,6 +85,20 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Milliseconds on a clock that only goes forward (a laptop's sleep or an NTP step does not move it). */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Whether the file open at `fd` has been removed (its last name unlinked). */
+export function unlinked(fd: number): boolean {
+  try {
+    return fstatSync(fd).nlink === 0;
+  } catch {
+    return true;
+  }
+}
+
 /** What {@link PAUSE} is for: a thread that only sleeps (nothing ever wakes it). */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -91,21 +107,28 @@ export function pauseMs(ms: number): void {
   Atomics.wait(PAUSE, 0, 0, ms);
 }
 
+/** What {@link sendToBox} did: sent; nothing sent (no agent reads the box); or stuck on a full FIFO. */
+export type BoxSend = 'sent' | 'none' | 'stuck';
+
 /**
- * Writes the request `json` of hook `id` into the box's FIFO. False when no agent reads it (ENXIO, EPIPE:
- * it died) or the FIFO is missing; the agent then has none of it or an unfinished part, which it drops.
- * A full FIFO (EAGAIN) is waited for, 1 ms at a time.
+ * Writes the request `json` of hook `id` into the box's FIFO. 'none' when no agent reads it (ENXIO, EPIPE:
+ * it died) or there is no FIFO; the agent then has none of it or an unfinished part, which it drops. A full
+ * FIFO (EAGAIN) is waited for, 1 ms at a time, for at most `waitMs`: an agent that does not read (stopped,
+ * or wedged) leaves it full, and then the request is 'stuck' unfinished, which the agent never runs.
  */
-export function sendToBox(box: string, id: string, json: string): boolean {
+export function sendToBox(box: string, id: string, json: string, waitMs: number): BoxSend {
   let fd: number;
   try {
     fd = openSync(join(box, BOX_IN), constants.O_WRONLY | constants.O_NONBLOCK);
   } catch {
-    return false;
+    return 'none';
   }
   try {
+    // Only ever into a FIFO: what a hook sends holds credentials, which must not land in a file.
+    if (!fstatSync(fd).isFIFO()) return 'none';
     const body = Buffer.from(json);
     const room = PIPE_ATOMIC - Buffer.byteLength(`${id} + \n`);
+    const until = monotonicMs() + waitMs;
     for (let at = 0; ; at += room) {
       const last = at + room >= body.length;
       const line = Buffer.concat([
@@ -115,14 +138,15 @@ export function sendToBox(box: string, id: string, json: string): boolean {
       ]);
       for (;;) {
         try {
-          writeSync(fd, line);
+          writeSync(fd, line); // whole or not at all: it is no longer than PIPE_BUF
           break;
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return 'none';
+          if (monotonicMs() >= until) return 'stuck';
           pauseMs(1);
         }
       }
-      if (last) return true;
+      if (last) return 'sent';
     }
   } finally {
     closeSync(fd);
@@ -135,7 +159,8 @@ export function sendToBox(box: string, id: string, json: string): boolean {
  */
 export class BoxRequests {
   private readonly parts = new Map<string, { bufs: Buffer[]; bytes: number; since: number }>();
-  private readonly tooLong = new Set<string>();
+  /** Requests being dropped for their length, with when that began. */
+  private readonly tooLong = new Map<string, number>();
   private rest = Buffer.alloc(0);
 
   constructor(
@@ -152,20 +177,21 @@ export class BoxRequests {
       data = data.subarray(nl + 1);
     }
     // A line is at most PIPE_ATOMIC bytes; anything longer is not from a hook of this build.
-    this.rest = data.length > PIPE_ATOMIC ? Buffer.alloc(0) : Buffer.from(data);
+    this.rest = data.length >= PIPE_ATOMIC ? Buffer.alloc(0) : Buffer.from(data);
   }
 
   /** Drops requests left unfinished since before `before` (a hook that died while writing). */
   prune(before: number): void {
     for (const [id, p] of this.parts) if (p.since < before) this.parts.delete(id);
-    this.tooLong.clear();
+    for (const [id, since] of this.tooLong) if (since < before) this.tooLong.delete(id);
   }
 
   private line(line: Buffer, now: number): void {
     const sp = line.indexOf(0x20);
     const id = line.subarray(0, sp).toString('latin1');
     const mark = line[sp + 1];
-    if (sp < 0 || !BOX_ID.test(id) || line[sp + 2] !== 0x20 || (mark !== 0x2b && mark !== 0x2e)) return;
+    if (line.length >= PIPE_ATOMIC || sp < 0 || !BOX_ID.test(id) || line[sp + 2] !== 0x20) return;
+    if (mark !== 0x2b && mark !== 0x2e) return;
     if (this.tooLong.has(id)) {
       if (mark === 0x2e) this.tooLong.delete(id);
       return;
@@ -176,7 +202,7 @@ export class BoxRequests {
     p.bytes += body.length;
     if (p.bytes > this.maxBytes) {
       this.parts.delete(id);
-      if (mark === 0x2b) this.tooLong.add(id);
+      if (mark === 0x2b) this.tooLong.set(id, now);
       this.onRequest(id, undefined);
       return;
     }
