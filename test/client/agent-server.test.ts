@@ -194,6 +194,9 @@ function orgHookEnv(emu: RunningEmulator, orgId: string): Record<string, string>
   return { OKTA_AERIAL_SPEC: JSON.stringify(spec), KEY: c.OKTA_AERIAL_PRIVATE_KEY };
 }
 
+/** What the agent sends for a hook that links an org: its read, its POST, its line, its exit code. */
+const LINK_EVENTS = ['start', 'call', 'called', 'call', 'called', 'out', 'exit 0']; // getOrg, then linkOrg
+
 /** Fails instead of hanging when `p` does not settle in time (a liveness bound, not a timing assertion). */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -441,15 +444,7 @@ describe('deploy agent server', () => {
     running.push(agent);
     emu.reset();
     const got = await hookMessages(agent.socketPath, orgHookEnv(emu, '00oDemoAcmeProd00001'));
-    expect(got.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([
-      'start',
-      'call', // getOrg
-      'called',
-      'call', // linkOrg
-      'called',
-      'out',
-      'exit 0',
-    ]);
+    expect(got.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual(LINK_EVENTS);
     const [, getOrg, , linkOrg, , out] = got;
     expect(getOrg.ifLost).toBeUndefined(); // a read may run again
     expect(getOrg.ifSilent).toMatch(
@@ -498,15 +493,7 @@ describe('deploy agent server', () => {
       const viaSocket = await hookMessages(agent.socketPath, env);
       const shape = (ms: Record<string, unknown>[]) =>
         ms.map((m) => ({ ...m, id: undefined, ifSilent: undefined, text: undefined, n: undefined }));
-      expect(viaBox.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([
-        'start',
-        'call', // getOrg
-        'called',
-        'call', // linkOrg
-        'called',
-        'out',
-        'exit 0',
-      ]);
+      expect(viaBox.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual(LINK_EVENTS);
       expect(viaBox.every((m) => m.id === 7)).toBe(true);
       // The second run finds the org linked: a read, no write.
       expect(viaSocket.map((m) => m.ev ?? `exit ${m.exit}`)).toEqual([

@@ -180,13 +180,7 @@ function serveBox(
     tidy() {
       const now = Date.now();
       requests.prune(now - UNFINISHED_MS);
-      let names: string[];
-      try {
-        names = readdirSync(path);
-      } catch {
-        return;
-      }
-      for (const name of names) {
+      for (const name of namesIn(path)) {
         const id = name.endsWith('.out') ? name.slice(0, -4) : '';
         const pid = Number(id.split('.')[0]);
         if (!BOX_ID.test(id) || peers.has(id) || !(pid > 0) || processAlive(pid)) continue;
@@ -204,6 +198,15 @@ function serveBox(
       rmSync(path, { recursive: true, force: true });
     },
   };
+}
+
+/** The names in folder `dir`; none when it is gone. */
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function closeQuietly(fd: number): void {
@@ -226,13 +229,7 @@ function tooLong(): AgentReply {
 
 /** Removes boxes in `dir` whose agent has died (SIGKILL leaves its box behind). */
 function removeDeadBoxes(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of namesIn(dir)) {
     if (!name.endsWith('.box')) continue;
     const box = join(dir, name);
     const pid = boxAgentPid(box);
