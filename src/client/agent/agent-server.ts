@@ -178,12 +178,12 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
           sharedCounters: () => stack().sharedCounters(),
           execute: async (req): Promise<ApiResponse> => {
             if (closing || replaced) stop ??= 'going-away';
-            if (peer.gone) stop ??= 'gone';
             if (stop) refuse(req.operation);
             const ex = stack();
             const n = ++seq;
             emit({ ev: 'call', n, ms: silenceLimitMs(req), ...texts(req) });
-            // The hook must have heard of the call before it runs: else it could not tell that a POST may have run.
+            // Checked once the hook has been told of the call: one that did not hear of it could not tell
+            // that a POST may have run.
             if (peer.gone) {
               stop ??= 'gone';
               refuse(req.operation);

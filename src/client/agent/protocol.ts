@@ -10,8 +10,7 @@ import { connect, type Socket } from 'node:net';
 import type { ErrorRecord } from '../errors/wire';
 import type { ApiRequest, ApiResponse, ClientCounters, ConnectionRef } from '../types';
 
-/**
- * Connects to the socket at `path` (here, beside the protocol, so a thin hook dials with no other module): the connected socket, or undefined when nobody answers there. */
+/** Connects to the socket at `path`: the connected socket, or undefined when nobody answers there. */
 export function dial(path: string): Promise<Socket | undefined> {
   return new Promise((done) => {
     const s = connect(path);
